@@ -1,0 +1,24 @@
+package dev.sluice.api;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Formats durations the way people read them, for summaries, logs and the command line. */
+public final class Durations {
+  private Durations() {}
+
+  /** {@code d} as 850 µs, 12.3 ms, 4.02 s or 3 min 5 s. */
+  public static String format(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos < 1_000_000) {
+      return String.format(Locale.ROOT, "%d µs", nanos / 1_000);
+    }
+    if (nanos < 1_000_000_000) {
+      return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+    if (nanos < 60_000_000_000L) {
+      return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+    return String.format(Locale.ROOT, "%d min %d s", d.toMinutes(), d.toSecondsPart());
+  }
+}

@@ -1,0 +1,13 @@
+package dev.sluice.api;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The code of a task, with its arguments erased to {@link Arguments}. The DSL adapts typed lambdas
+ * to this; the engine calls it once per attempt.
+ */
+@FunctionalInterface
+public interface TaskBody {
+  /** Runs one attempt. Anything thrown fails the attempt. */
+  @Nullable Object invoke(Arguments args) throws Exception;
+}

@@ -1,0 +1,38 @@
+package dev.sluice.api.executor;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs attempts. Implementations must be thread-safe: the engine calls {@link #execute} from any
+ * thread, including from inside a running attempt (to start the tasks it made ready).
+ */
+public interface TaskExecutor extends AutoCloseable {
+  /** The name this executor is selected by, e.g. {@code "local"}. */
+  String name();
+
+  /**
+   * Arranges for {@link Attempt#run()} (or, if impossible, {@link Attempt#reject}) to be called.
+   * Must not block on the attempt's completion.
+   */
+  void execute(Attempt attempt);
+
+  /**
+   * Called by a thread that waits for {@code done}, typically the caller of a blocking run. An
+   * executor that runs attempts on the waiting thread (the local executor) runs them here until
+   * {@code done} completes; others just wait, which is the default.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  default void runUntil(CompletableFuture<?> done) throws InterruptedException {
+    try {
+      done.get();
+    } catch (ExecutionException e) {
+      // The caller reads the outcome from the future itself.
+    }
+  }
+
+  /** Stops the executor and releases its threads or processes. */
+  @Override
+  void close();
+}

@@ -1,0 +1,110 @@
+package dev.sluice;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowHook;
+import dev.sluice.api.FlowOptions;
+import dev.sluice.api.RetryPolicy;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Where flows are defined.
+ *
+ * {@snippet :
+ * Flow<Void> pipeline = Flows.named("previously-unreliable-pipeline").define(f -> {
+ *   var msg = f.param("msg", String.class).withDefault("Hello");
+ *   var data = f.task("Get data from API", UnreliableApi::call)
+ *       .retries(4).retryDelay(Duration.ofSeconds(2));
+ *   var augmented = f.task("Add message to data", data, msg, Steps::augment);
+ *   f.task("Write results to database", augmented, Steps::write);
+ * });
+ * }
+ */
+public final class Flows {
+  private Flows() {}
+
+  /** Starts defining a flow called {@code name}. */
+  public static Definition named(String name) {
+    return new Definition(Objects.requireNonNull(name, "name"));
+  }
+
+  /** A flow's name and options, waiting for its steps. */
+  public static final class Definition {
+    private final String name;
+    private FlowOptions options = FlowOptions.DEFAULTS;
+
+    private Definition(String name) {
+      this.name = name;
+    }
+
+    /** Says what the flow does. */
+    public Definition description(String description) {
+      options = options.withDescription(description);
+      return this;
+    }
+
+    /** The flow's version. */
+    public Definition version(String version) {
+      options = options.withVersion(version);
+      return this;
+    }
+
+    /** Labels the flow. */
+    public Definition tags(String... tags) {
+      options = options.withTags(Set.of(tags));
+      return this;
+    }
+
+    /** Re-runs a failed run up to {@code retries} times, re-running only what did not complete. */
+    public Definition retries(int retries) {
+      options = options.withRetryPolicy(options.retryPolicy().withRetries(retries));
+      return this;
+    }
+
+    /** Waits {@code delay} before each flow-level retry. */
+    public Definition retryDelay(Duration delay) {
+      options = options.withRetryPolicy(options.retryPolicy().fixedDelay(delay));
+      return this;
+    }
+
+    /** Uses a complete flow-level retry policy. */
+    public Definition retryPolicy(RetryPolicy policy) {
+      options = options.withRetryPolicy(policy);
+      return this;
+    }
+
+    /** Calls {@code hook} when a run ends Completed. */
+    public Definition onCompletion(FlowHook hook) {
+      options = options.withOnCompletion(hook);
+      return this;
+    }
+
+    /** Calls {@code hook} when a run ends Failed. */
+    public Definition onFailure(FlowHook hook) {
+      options = options.withOnFailure(hook);
+      return this;
+    }
+
+    /**
+     * Defines the steps and builds the flow.
+     *
+     * @throws dev.sluice.api.FlowValidationException listing every problem: duplicate names, steps
+     *     of another flow, cycles
+     */
+    public Flow<Void> define(Consumer<FlowBuilder> steps) {
+      FlowBuilder builder = new FlowBuilder(name);
+      steps.accept(builder);
+      return builder.build(options, null);
+    }
+
+    /** Defines the steps and builds a flow whose result is the value of the step returned. */
+    public <R> Flow<R> returning(Function<FlowBuilder, ? extends Ref<R>> steps) {
+      FlowBuilder builder = new FlowBuilder(name);
+      Ref<R> result = steps.apply(builder);
+      return builder.build(options, result);
+    }
+  }
+}

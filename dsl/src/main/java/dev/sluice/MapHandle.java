@@ -1,0 +1,46 @@
+package dev.sluice;
+
+import dev.sluice.api.Input;
+import dev.sluice.api.MapStep;
+import dev.sluice.api.Step;
+import dev.sluice.api.TaskBody;
+import java.util.List;
+
+/**
+ * A mapped step being defined: one task run per element of an upstream list, results gathered in
+ * order. Its options (retries, timeout...) apply to each element's task run.
+ *
+ * @param <T> the type of one element's result
+ */
+public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
+  private final Input items;
+  private final List<Input> broadcast;
+  private final TaskBody body;
+  private int maxParallel = Integer.MAX_VALUE;
+
+  MapHandle(FlowBuilder owner, String name, Input items, List<Input> broadcast, TaskBody body) {
+    super(owner, name);
+    this.items = items;
+    this.broadcast = broadcast;
+    this.body = body;
+  }
+
+  /**
+   * Runs at most {@code maxParallel} elements at once (default: no bound beyond the executor's).
+   */
+  public MapHandle<T> maxParallel(int maxParallel) {
+    owner.checkOpen();
+    if (maxParallel < 1) {
+      throw new IllegalArgumentException(
+          "maxParallel of map step '" + name() + "' must be >= 1, was " + maxParallel);
+    }
+    this.maxParallel = maxParallel;
+    return this;
+  }
+
+  @Override
+  Step<?> build() {
+    return new MapStep<T>(
+        name(), Object.class, options, items, broadcast, waitFor, condition, body, maxParallel);
+  }
+}

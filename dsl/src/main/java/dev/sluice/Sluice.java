@@ -1,0 +1,161 @@
+package dev.sluice;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.RunHandle;
+import dev.sluice.api.RunListener;
+import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.engine.Engine;
+import dev.sluice.engine.EngineComponent;
+import dev.sluice.engine.EngineConfiguration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs flows. One instance owns an executor and a timer thread; share it and close it when done.
+ *
+ * {@snippet :
+ * try (Sluice sluice = Sluice.builder().executor("local").build()) {
+ *   FlowRun run = sluice.run(pipeline, Map.of("msg", "Now we're cooking!"));
+ *   System.out.println(run.summary());
+ * }
+ * }
+ */
+public final class Sluice implements AutoCloseable {
+  private final Engine engine;
+
+  private Sluice(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** A Sluice with the default configuration. */
+  public static Sluice create() {
+    return builder().build();
+  }
+
+  /** Configures a Sluice. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs {@code flow} without parameters and waits for it to end. */
+  public FlowRun run(Flow<?> flow) {
+    return engine.run(flow, Map.of());
+  }
+
+  /**
+   * Runs {@code flow} and waits for it to end. Returns the run whatever its final state: inspect
+   * {@link FlowRun#state()}, or print {@link FlowRun#summary()}.
+   *
+   * @param parameters values by parameter name; strings and JSON are coerced to the declared types
+   * @throws dev.sluice.api.ParameterException before anything runs, listing every problem with the
+   *     parameters
+   */
+  public FlowRun run(Flow<?> flow, Map<String, ?> parameters) {
+    return engine.run(flow, parameters);
+  }
+
+  /**
+   * Starts {@code flow} and returns its handle at once (with the local executor, after running on
+   * this thread whatever does not wait for a retry delay).
+   */
+  public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
+    return engine.start(flow, parameters);
+  }
+
+  /** The executor this instance runs attempts on. */
+  public TaskExecutor executor() {
+    return engine.executor();
+  }
+
+  /** Closes the executor and the timer thread. Runs in progress are not waited for. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** Configures a {@link Sluice}. */
+  public static final class Builder {
+    private @Nullable String executorName;
+    private @Nullable TaskExecutor executor;
+    private final List<RunListener> listeners = new ArrayList<>();
+    private boolean discoverListeners = true;
+    private InstantSource clock = InstantSource.system();
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private boolean retainResults;
+
+    private Builder() {}
+
+    /**
+     * Runs attempts on the executor called {@code name} ({@code "local"}, {@code "threadpool"}...),
+     * found with {@link java.util.ServiceLoader}. Without this, the {@code sluice.executor} setting
+     * decides, else the thread pool when present, else local.
+     */
+    public Builder executor(String name) {
+      this.executorName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Runs attempts on this executor; it is closed with the Sluice. */
+    public Builder executor(TaskExecutor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Tells {@code listener} about every state transition. */
+    public Builder listener(RunListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Whether to add the {@link RunListener}s {@link java.util.ServiceLoader} finds (default yes).
+     */
+    public Builder discoverListeners(boolean discover) {
+      this.discoverListeners = discover;
+      return this;
+    }
+
+    /** The wall clock for run timestamps (for tests). */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets a configuration key (without the {@code sluice.} prefix), overriding system properties,
+     * environment and the config file.
+     */
+    public Builder setting(String key, String value) {
+      settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Keeps every step's result in the run record. By default a result is released once every step
+     * that takes it has ended, so long pipelines do not hold every intermediate value.
+     */
+    public Builder retainResults() {
+      this.retainResults = true;
+      return this;
+    }
+
+    /**
+     * Builds the Sluice.
+     *
+     * @throws IllegalArgumentException if the executor named is unknown; the message lists those
+     *     available
+     */
+    public Sluice build() {
+      EngineConfiguration configuration =
+          new EngineConfiguration(
+              executorName, executor, listeners, discoverListeners, clock, settings, retainResults);
+      return new Sluice(EngineComponent.create(configuration).engine());
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.sluice;
+
+import dev.sluice.api.Condition;
+import dev.sluice.api.Input;
+import dev.sluice.api.RetryPolicy;
+import dev.sluice.api.Step;
+import dev.sluice.api.TaskOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A step being defined, with the options every kind of step has. Each option method returns the
+ * handle itself so options chain:
+ *
+ * {@snippet :
+ * var data = f.task("fetch", Api::call)
+ *     .retries(4).retryDelay(Duration.ofSeconds(2))
+ *     .timeout(Duration.ofSeconds(30))
+ *     .tags("api");
+ * }
+ *
+ * @param <T> the type of the step's result
+ * @param <S> the handle's own type
+ */
+public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends Ref<T>
+    permits TaskHandle, MapHandle, SubflowHandle {
+  TaskOptions options = TaskOptions.DEFAULTS;
+  final List<Input> waitFor = new ArrayList<>();
+  @Nullable Condition condition;
+
+  StepHandle(FlowBuilder owner, String name) {
+    super(owner, name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private S self() {
+    return (S) this;
+  }
+
+  /** Says what the step does. */
+  public S description(String description) {
+    owner.checkOpen();
+    options = options.withDescription(description);
+    return self();
+  }
+
+  /** Labels the step. */
+  public S tags(String... tags) {
+    owner.checkOpen();
+    Set<String> all = new LinkedHashSet<>(options.tags());
+    for (String tag : tags) {
+      all.add(Objects.requireNonNull(tag, "tag"));
+    }
+    options = options.withTags(all);
+    return self();
+  }
+
+  /** The step's version. */
+  public S version(String version) {
+    owner.checkOpen();
+    options = options.withVersion(version);
+    return self();
+  }
+
+  /**
+   * Retries a failed attempt up to {@code retries} times (so at most {@code retries + 1} attempts).
+   */
+  public S retries(int retries) {
+    owner.checkOpen();
+    options = options.withRetryPolicy(options.retryPolicy().withRetries(retries));
+    return self();
+  }
+
+  /** Waits {@code delay} before each retry. */
+  public S retryDelay(Duration delay) {
+    owner.checkOpen();
+    options = options.withRetryPolicy(options.retryPolicy().fixedDelay(delay));
+    return self();
+  }
+
+  /** Waits {@code delays[k-1]} before retry {@code k}, the last delay repeating. */
+  public S retryDelays(Duration... delays) {
+    owner.checkOpen();
+    options = options.withRetryPolicy(options.retryPolicy().delays(delays));
+    return self();
+  }
+
+  /** Uses a complete retry policy (replacing retries and delays set before). */
+  public S retryPolicy(RetryPolicy policy) {
+    owner.checkOpen();
+    options = options.withRetryPolicy(Objects.requireNonNull(policy, "policy"));
+    return self();
+  }
+
+  /** Ends an attempt that runs longer than {@code timeout}: it is interrupted and ends TimedOut. */
+  public S timeout(Duration timeout) {
+    owner.checkOpen();
+    options = options.withTimeout(Objects.requireNonNull(timeout, "timeout"));
+    return self();
+  }
+
+  /**
+   * Makes the step optional: if it fails, the flow does not fail for it (its value-dependents still
+   * end NotReady).
+   */
+  public S allowFailure() {
+    owner.checkOpen();
+    options = options.withAllowFailure(true);
+    return self();
+  }
+
+  /** Keeps the step's result in the run record after its consumers took it. */
+  public S keepResult() {
+    owner.checkOpen();
+    options = options.withKeepResult(true);
+    return self();
+  }
+
+  /**
+   * Runs the step only after {@code upstreams} completed, without taking their values. Pass an
+   * {@link Ref#outcome()} to wait for a step whatever happens to it.
+   */
+  public S waitFor(Ref<?>... upstreams) {
+    owner.checkOpen();
+    for (Ref<?> upstream : upstreams) {
+      waitFor.add(owner.wire(this, upstream));
+    }
+    return self();
+  }
+
+  /** Runs the step only if {@code flag} is true; otherwise it ends Skipped. */
+  public S onlyIf(Ref<Boolean> flag) {
+    owner.checkOpen();
+    return condition(
+        new Condition(owner.wire(this, flag), Boolean.TRUE::equals, "'" + flag.name() + "'"));
+  }
+
+  /**
+   * Runs the step only if {@code test} accepts the value of {@code upstream}; otherwise Skipped.
+   */
+  @SuppressWarnings("unchecked")
+  public <U> S onlyIf(Ref<U> upstream, Predicate<? super U> test) {
+    owner.checkOpen();
+    Objects.requireNonNull(test, "test");
+    return condition(
+        new Condition(
+            owner.wire(this, upstream),
+            value -> test.test((U) value),
+            "on '" + upstream.name() + "'"));
+  }
+
+  private S condition(Condition condition) {
+    if (this.condition != null) {
+      owner.problem(
+          "step '" + name() + "' has two conditions; combine them into one onlyIf(...) test");
+    }
+    this.condition = condition;
+    return self();
+  }
+
+  abstract Step<?> build();
+}

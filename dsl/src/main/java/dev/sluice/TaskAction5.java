@@ -1,0 +1,17 @@
+package dev.sluice;
+
+/**
+ * A task body taking 5 upstream values and returning nothing (the step's result is {@code null}).
+ * Anything it throws fails the attempt.
+ *
+ * @param <A> the type of upstream value 1
+ * @param <B> the type of upstream value 2
+ * @param <C> the type of upstream value 3
+ * @param <D> the type of upstream value 4
+ * @param <E> the type of upstream value 5
+ */
+@FunctionalInterface
+public interface TaskAction5<A, B, C, D, E> {
+  /** Runs the task. */
+  void accept(A a, B b, C c, D d, E e) throws Exception;
+}

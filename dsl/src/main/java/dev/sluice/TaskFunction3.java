@@ -1,0 +1,16 @@
+package dev.sluice;
+
+/**
+ * A task body taking 3 upstream values and returning a result. Anything it throws fails the
+ * attempt, which the task's retry policy may retry.
+ *
+ * @param <A> the type of upstream value 1
+ * @param <B> the type of upstream value 2
+ * @param <C> the type of upstream value 3
+ * @param <R> the type of the result
+ */
+@FunctionalInterface
+public interface TaskFunction3<A, B, C, R> {
+  /** Runs the task. */
+  R apply(A a, B b, C c) throws Exception;
+}

@@ -1,0 +1,18 @@
+package dev.sluice;
+
+/**
+ * A task body taking 5 upstream values and returning a result. Anything it throws fails the
+ * attempt, which the task's retry policy may retry.
+ *
+ * @param <A> the type of upstream value 1
+ * @param <B> the type of upstream value 2
+ * @param <C> the type of upstream value 3
+ * @param <D> the type of upstream value 4
+ * @param <E> the type of upstream value 5
+ * @param <R> the type of the result
+ */
+@FunctionalInterface
+public interface TaskFunction5<A, B, C, D, E, R> {
+  /** Runs the task. */
+  R apply(A a, B b, C c, D d, E e) throws Exception;
+}

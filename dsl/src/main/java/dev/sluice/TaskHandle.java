@@ -1,0 +1,28 @@
+package dev.sluice;
+
+import dev.sluice.api.Input;
+import dev.sluice.api.Step;
+import dev.sluice.api.TaskBody;
+import dev.sluice.api.TaskStep;
+import java.util.List;
+
+/**
+ * A task step being defined; created by {@link FlowBuilder#task} and {@link FlowBuilder#action}.
+ *
+ * @param <T> the type of the task's result
+ */
+public final class TaskHandle<T> extends StepHandle<T, TaskHandle<T>> {
+  private final List<Input> inputs;
+  private final TaskBody body;
+
+  TaskHandle(FlowBuilder owner, String name, List<Input> inputs, TaskBody body) {
+    super(owner, name);
+    this.inputs = inputs;
+    this.body = body;
+  }
+
+  @Override
+  Step<?> build() {
+    return new TaskStep<T>(name(), Object.class, options, inputs, waitFor, condition, body);
+  }
+}

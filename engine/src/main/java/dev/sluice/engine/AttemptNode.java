@@ -1,0 +1,229 @@
+package dev.sluice.engine;
+
+import dev.sluice.api.Arguments;
+import dev.sluice.api.State;
+import dev.sluice.api.TaskBody;
+import dev.sluice.api.TaskTimeoutException;
+import dev.sluice.api.executor.Attempt;
+import dev.sluice.api.executor.AttemptCrashedException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task run whose attempts run a {@link TaskBody} on the executor: a task step or one element of a
+ * mapped step. It is its own {@link Attempt}: the executor calls {@link #run()}, which runs the
+ * body and settles the attempt, so no future is allocated per attempt.
+ */
+abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
+  private volatile @Nullable Thread runner;
+  private volatile boolean interrupting;
+
+  AttemptNode(Execution execution, long createdNanos) {
+    super(execution, createdNanos);
+  }
+
+  abstract TaskBody body();
+
+  /** Stores the result of a successful attempt; owner only. */
+  abstract void storeResult(@Nullable Object value);
+
+  /** Hands the next attempt to the executor; the caller owns the task run. */
+  final void dispatch() {
+    phase = phase(attempts + 1, QUEUED);
+    execution.executor.execute(this);
+  }
+
+  @Override
+  final void redispatch() {
+    execution.executor.execute(this);
+  }
+
+  @Override
+  public final String flowName() {
+    return execution.plan.flowName;
+  }
+
+  @Override
+  public final String taskName() {
+    return name();
+  }
+
+  @Override
+  public final java.util.UUID taskRunId() {
+    return id();
+  }
+
+  @Override
+  public final int number() {
+    return attemptOf(phase);
+  }
+
+  @Override
+  public final void run() {
+    int queued = phase;
+    int attempt = attemptOf(queued);
+    // Own the task run while recording the start, so a concurrent cancel() cannot write the
+    // history at the same time; RUNNING is published only once the record is written.
+    if (whereOf(queued) != QUEUED || !casPhase(queued, phase(attempt, OWNED))) {
+      return; // cancelled (or rejected) while queued
+    }
+    Mdc.Scope mdc = execution.engine.mdc.enter(this);
+    int code;
+    try {
+      code = runAttempt(attempt);
+    } finally {
+      mdc.close();
+    }
+    if (code != PENDING_OUTCOME) {
+      ended(code);
+    }
+  }
+
+  private int runAttempt(int attempt) {
+    if (execution.cancelled) {
+      return endCancelled();
+    }
+    long start = System.nanoTime();
+    attempts = attempt;
+    if (firstStartNanos == 0) {
+      firstStartNanos = start;
+    }
+    transition(attempt == 1 ? State.RUNNING : State.RETRYING);
+    int running = phase(attempt, RUNNING);
+    phase = running;
+    // Dekker with cancel(), as in afterFailure(): a cancel that missed RUNNING is seen here.
+    if (execution.cancelled) {
+      return casPhase(running, phase(attempt, OWNED)) ? endCancelled() : PENDING_OUTCOME;
+    }
+    Duration timeout = options().timeout();
+    ScheduledFuture<?> timer =
+        timeout == null
+            ? null
+            : execution.timer.schedule(() -> timedOut(attempt, timeout), timeout.toNanos());
+    Object value = null;
+    Throwable failure = null;
+    runner = Thread.currentThread();
+    try {
+      value = body().invoke(this);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    runner = null;
+    if (!casPhase(running, phase(attempt, OWNED))) {
+      // A timeout or cancellation decided this attempt; wait until its interrupt has landed, then
+      // clear it so it cannot hit the next task this thread runs.
+      while (interrupting) {
+        Thread.onSpinWait();
+      }
+      Thread.interrupted();
+      if (log.isWarnEnabled()) {
+        log.warn(
+            "Task run '{}' attempt {} returned {} ms after it was timed out or cancelled; its"
+                + " outcome is discarded",
+            name(),
+            attempt,
+            (System.nanoTime() - start) / 1_000_000);
+      }
+      return PENDING_OUTCOME;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (failure == null) {
+      storeResult(value);
+      endNanos = System.nanoTime();
+      transition(State.COMPLETED);
+      return OK;
+    }
+    return afterFailure(attempt, failure, false);
+  }
+
+  private void timedOut(int attempt, Duration timeout) {
+    if (!casPhase(phase(attempt, RUNNING), phase(attempt, OWNED))) {
+      return; // finished in time, or cancelled
+    }
+    boolean interrupted = interruptRunner();
+    Mdc.Scope mdc = execution.engine.mdc.enter(this);
+    int code;
+    try {
+      log.warn(
+          "Task run '{}' attempt {} exceeded its timeout of {}; {}",
+          name(),
+          attempt,
+          timeout,
+          interrupted
+              ? "interrupted it and moving on (if it ignores the interrupt it keeps its thread"
+                  + " until it returns)"
+              : "moving on");
+      code =
+          afterFailure(
+              attempt,
+              new TaskTimeoutException(
+                  "task '"
+                      + name()
+                      + "' attempt "
+                      + attempt
+                      + " exceeded its timeout of "
+                      + timeout),
+              true);
+    } finally {
+      mdc.close();
+    }
+    if (code != PENDING_OUTCOME) {
+      ended(code);
+    }
+  }
+
+  /** Interrupts the thread running the current attempt; the caller has just won the phase CAS. */
+  private boolean interruptRunner() {
+    interrupting = true;
+    try {
+      Thread thread = runner;
+      if (thread != null) {
+        thread.interrupt();
+        return true;
+      }
+      return false;
+    } finally {
+      interrupting = false;
+    }
+  }
+
+  @Override
+  final void cancel() {
+    int current = phase;
+    int where = whereOf(current);
+    if ((where == QUEUED || where == RUNNING)
+        && casPhase(current, phase(attemptOf(current), OWNED))) {
+      if (where == RUNNING) {
+        interruptRunner();
+      }
+      ended(endCancelled());
+    }
+  }
+
+  @Override
+  public final void reject(Throwable cause) {
+    int queued = phase;
+    int attempt = attemptOf(queued);
+    if (whereOf(queued) != QUEUED || !casPhase(queued, phase(attempt, OWNED))) {
+      return;
+    }
+    attempts = attempt;
+    int code =
+        afterFailure(
+            attempt,
+            new AttemptCrashedException(
+                "executor '" + execution.executor.name() + "' could not run the attempt", cause),
+            false);
+    if (code != PENDING_OUTCOME) {
+      ended(code);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "attempt " + attemptOf(phase) + " of task run '" + name() + "'";
+  }
+}

@@ -1,0 +1,635 @@
+package dev.sluice.engine;
+
+import dev.sluice.api.Condition;
+import dev.sluice.api.Durations;
+import dev.sluice.api.FlowFailedException;
+import dev.sluice.api.FlowHook;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.FlowRunEvent;
+import dev.sluice.api.MapStep;
+import dev.sluice.api.Outcome;
+import dev.sluice.api.RetryPolicy;
+import dev.sluice.api.RunHandle;
+import dev.sluice.api.State;
+import dev.sluice.api.StateChange;
+import dev.sluice.api.StateType;
+import dev.sluice.api.SubflowStep;
+import dev.sluice.api.TaskStep;
+import dev.sluice.api.UpstreamFailedException;
+import dev.sluice.api.executor.TaskExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One flow run in progress: the per-run arrays over a {@link Plan} and the scheduling hot path.
+ *
+ * <p>When a step ends, the thread that ended it decrements the remaining-upstream counter of each
+ * downstream step; whoever brings a counter to zero makes that step ready (dispatches it, or ends
+ * it at once when it cannot run). No lock is taken on that path; results are published to
+ * downstream threads by the counters' atomic decrements. Steps that end without running are
+ * processed with an explicit work stack, so a failure at the head of a million-step chain does not
+ * recurse.
+ */
+final class Execution implements RunHandle {
+  private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
+
+  final Engine engine;
+  final Plan plan;
+  final TaskExecutor executor;
+  final Timer timer;
+  final Listeners listeners;
+  final RunIds.Block ids;
+  final UUID id;
+  private @Nullable String idText;
+  private final @Nullable TaskRunState parent;
+  private final @Nullable Object[] parameters;
+  final long startNanos;
+  private final Instant startInstant;
+
+  private final TaskRunState[] nodes;
+  private final AtomicIntegerArray remaining;
+  private final AtomicIntegerArray blocked;
+  final @Nullable Object[] results;
+  private final @Nullable AtomicIntegerArray consumersLeft;
+  private final boolean[] released;
+  private final AtomicInteger unfinished;
+
+  volatile boolean cancelled;
+  private volatile String cancelReason = "";
+  private final CompletableFuture<FlowRun> future = new CompletableFuture<>();
+
+  // Flow-level record; guarded by `this` (a handful of transitions per run, never per task).
+  private State state = State.PENDING;
+  private final List<StateChange> history = new ArrayList<>(4);
+  private int attempts;
+  private long endNanos;
+  private boolean ending;
+  private boolean awaitingRetry;
+  private @Nullable FlowRun view;
+
+  Execution(
+      Engine engine,
+      Plan plan,
+      @Nullable Object[] parameters,
+      @Nullable TaskRunState parent,
+      boolean releaseResults) {
+    this.engine = engine;
+    this.plan = plan;
+    this.executor = engine.executor;
+    this.timer = engine.timer;
+    this.listeners = engine.listeners;
+    this.parent = parent;
+    this.parameters = parameters;
+    int n = plan.size;
+    this.ids = RunIds.reserve(n + 1);
+    this.id = ids.get(0);
+    this.startInstant = engine.clock.instant();
+    this.startNanos = System.nanoTime();
+    this.nodes = new TaskRunState[n];
+    for (int i = 0; i < n; i++) {
+      nodes[i] =
+          switch (plan.steps[i]) {
+            case TaskStep<?> t -> new TaskNode(this, i);
+            case MapStep<?> m -> new MapNode(this, i);
+            case SubflowStep<?> s -> new SubflowNode(this, i);
+          };
+    }
+    this.remaining = new AtomicIntegerArray(plan.upstreamCount);
+    this.blocked = new AtomicIntegerArray(n);
+    this.results = new Object[n];
+    this.consumersLeft = releaseResults ? new AtomicIntegerArray(plan.consumerCount) : null;
+    this.released = new boolean[n];
+    this.unfinished = new AtomicInteger(n);
+    history.add(new StateChange(State.PENDING, startInstant));
+  }
+
+  // ---- RunHandle
+
+  @Override
+  public UUID id() {
+    return id;
+  }
+
+  @Override
+  public String flowName() {
+    return plan.flowName;
+  }
+
+  @Override
+  public CompletableFuture<FlowRun> future() {
+    return future;
+  }
+
+  @Override
+  public FlowRun await() {
+    boolean interrupted = false;
+    while (!future.isDone()) {
+      try {
+        executor.runUntil(future);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        cancel("the thread waiting for the run was interrupted");
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return future.join();
+  }
+
+  @Override
+  public boolean cancel(String reason) {
+    boolean endNow;
+    synchronized (this) {
+      if (ending || cancelled || future.isDone()) {
+        return false;
+      }
+      cancelReason = reason;
+      cancelled = true;
+      flowTransition(State.CANCELLING);
+      endNow = awaitingRetry;
+      awaitingRetry = false;
+    }
+    try (Mdc.Scope scope = engine.mdc.enter(this)) {
+      log.info("Flow run '{}' of flow '{}' is being cancelled: {}", id, plan.flowName, reason);
+    }
+    if (endNow) {
+      end(new State.Cancelled(reason));
+      return true;
+    }
+    for (TaskRunState node : nodes) {
+      try {
+        node.cancel();
+      } catch (Throwable t) {
+        abort(t);
+        break;
+      }
+    }
+    return true;
+  }
+
+  // ---- the run
+
+  /** Starts the run: Running, then the steps without upstreams. */
+  void begin() {
+    synchronized (this) {
+      attempts = 1;
+      flowTransition(State.RUNNING);
+    }
+    try (Mdc.Scope scope = engine.mdc.enter(this)) {
+      if (log.isInfoEnabled()) {
+        log.info(
+            "Flow run '{}' of flow '{}' started{}",
+            id,
+            plan.flowName,
+            parent == null ? "" : " as sub-flow of task run '" + parent.name() + "'");
+      }
+    }
+    if (listeners.active) {
+      for (TaskRunState node : nodes) {
+        node.announce();
+      }
+    }
+    if (plan.size == 0) {
+      finish();
+      return;
+    }
+    dispatchReady(plan.roots);
+  }
+
+  private void dispatchReady(int[] steps) {
+    try {
+      for (int step : steps) {
+        int code = ready(step);
+        if (code != TaskRunState.PENDING_OUTCOME) {
+          stepEnded(step, code);
+        }
+      }
+    } catch (Throwable t) {
+      abort(t);
+    }
+  }
+
+  /**
+   * Step {@code i}'s last upstream ended: dispatch it, or end it at once. Returns its end code, or
+   * PENDING_OUTCOME when it was started.
+   */
+  private int ready(int i) {
+    TaskRunState node = nodes[i];
+    if (cancelled) {
+      node.endWithoutRunning(new State.Cancelled(cancelReason));
+      return TaskRunState.CANCEL;
+    }
+    int block = blocked.get(i);
+    if (block != 0) {
+      String upstream = plan.name(block & 0xFF_FFFF);
+      switch (block >>> 24) {
+        case TaskRunState.SKIP -> {
+          node.endWithoutRunning(new State.Skipped("upstream '" + upstream + "' was skipped"));
+          return TaskRunState.SKIP;
+        }
+        case TaskRunState.CANCEL -> {
+          node.endWithoutRunning(new State.Cancelled("upstream '" + upstream + "' was cancelled"));
+          return TaskRunState.CANCEL;
+        }
+        default -> {
+          node.endWithoutRunning(new State.NotReady(upstream));
+          return TaskRunState.FAIL;
+        }
+      }
+    }
+    Condition condition = plan.steps[i].condition();
+    if (condition != null) {
+      boolean pass;
+      try {
+        int source = plan.conditionSource[i];
+        pass =
+            condition
+                .test()
+                .test(
+                    source == Plan.NO_SOURCE
+                        ? null
+                        : condition.input().outcome() ? outcome(source) : value(source));
+      } catch (Exception | LinkageError e) {
+        IllegalStateException failure =
+            new IllegalStateException(
+                "the condition ("
+                    + condition.description()
+                    + ") of step '"
+                    + node.name()
+                    + "' threw",
+                e);
+        node.error = failure;
+        node.endWithoutRunning(new State.Failed(failure));
+        return TaskRunState.FAIL;
+      }
+      if (!pass) {
+        node.endWithoutRunning(
+            new State.Skipped("condition " + condition.description() + " was false"));
+        return TaskRunState.SKIP;
+      }
+    }
+    return switch (node) {
+      case TaskNode task -> {
+        task.dispatch();
+        yield TaskRunState.PENDING_OUTCOME;
+      }
+      case MapNode map -> map.start();
+      case SubflowNode subflow -> subflow.start();
+      default -> throw new AssertionError(node);
+    };
+  }
+
+  /**
+   * Step {@code step} ended with {@code code}: release what it consumed, count down its downstream
+   * steps and make ready those whose last upstream this was.
+   */
+  void stepEnded(int step, int code) {
+    try {
+      int[] stack = null;
+      int top = 0;
+      int i = step;
+      int c = code;
+      while (true) {
+        release(i);
+        int end = plan.downStart[i + 1];
+        for (int e = plan.downStart[i]; e < end; e++) {
+          int d = plan.down[e];
+          if (c != TaskRunState.OK && !plan.downOutcome[e]) {
+            blocked.accumulateAndGet(d, c << 24 | i, Math::max);
+          }
+          if (remaining.decrementAndGet(d) == 0) {
+            int r = ready(d);
+            if (r != TaskRunState.PENDING_OUTCOME) {
+              if (stack == null) {
+                stack = new int[16];
+              } else if (top == stack.length) {
+                stack = java.util.Arrays.copyOf(stack, top * 2);
+              }
+              stack[top++] = d;
+              stack[top++] = r;
+            }
+          }
+        }
+        if (unfinished.decrementAndGet() == 0) {
+          finish();
+        }
+        if (top == 0) {
+          return;
+        }
+        c = stack[--top];
+        i = stack[--top];
+      }
+    } catch (Throwable t) {
+      abort(t);
+    }
+  }
+
+  private void release(int step) {
+    AtomicIntegerArray left = consumersLeft;
+    if (left == null) {
+      return;
+    }
+    for (int source : plan.valueSources[step]) {
+      if (left.decrementAndGet(source) == 0 && !plan.keepResult[source]) {
+        results[source] = null;
+        released[source] = true;
+      }
+    }
+  }
+
+  /** The value of an encoded source: a parameter or a step's result. */
+  @Nullable Object value(int source) {
+    return source < 0 ? parameters[-1 - source] : results[source];
+  }
+
+  /** Argument {@code argument} of step {@code step}: a value, or an outcome. */
+  @Nullable Object argument(int step, int argument) {
+    int source = plan.argSources[step][argument];
+    return plan.argOutcome[step][argument] ? outcome(source) : value(source);
+  }
+
+  /** What happened to an ended source, as an {@link Outcome}. */
+  Outcome<?> outcome(int source) {
+    if (source < 0) {
+      return Outcome.success(parameters[-1 - source]);
+    }
+    TaskRunState node = nodes[source];
+    State s = node.state;
+    if (s.isCompleted()) {
+      return Outcome.success(results[source]);
+    }
+    return switch (s) {
+      case State.Skipped skipped -> Outcome.skipped(skipped.reason());
+      case State.NotReady notReady ->
+          Outcome.failure(
+              s,
+              new UpstreamFailedException(
+                  "step '" + node.name() + "' did not run: " + notReady.message()));
+      default ->
+          Outcome.failure(
+              s,
+              node.error != null
+                  ? node.error
+                  : new UpstreamFailedException(
+                      "step '" + node.name() + "' ended " + s.name() + ": " + s.message()));
+    };
+  }
+
+  /** Every step ended: decide the flow's state, retry the flow, or end it. */
+  private void finish() {
+    List<TaskRunState> failures = new ArrayList<>();
+    if (!cancelled) {
+      for (int i = 0; i < nodes.length; i++) {
+        StateType type = nodes[i].state.type();
+        boolean unsuccessful =
+            type == StateType.FAILED || type == StateType.CRASHED || type == StateType.CANCELLED;
+        if (unsuccessful && !plan.handled[i] && !plan.steps[i].options().allowFailure()) {
+          failures.add(nodes[i]);
+        }
+      }
+    }
+    State end;
+    long retryDelay = -1;
+    synchronized (this) {
+      if (cancelled) {
+        end = new State.Cancelled(cancelReason);
+      } else if (failures.isEmpty()) {
+        end = State.COMPLETED;
+      } else {
+        FlowFailedException failure = describe(failures);
+        end = new State.Failed(failure);
+        RetryPolicy policy = plan.options.retryPolicy();
+        if (policy.shouldRetry(
+            attempts, failure.getCause() != null ? failure.getCause() : failure)) {
+          retryDelay = policy.delayNanos(attempts, ThreadLocalRandom.current().nextDouble());
+          awaitingRetry = true;
+          flowTransition(
+              new State.AwaitingRetry(instant(System.nanoTime() + retryDelay), attempts + 1));
+        }
+      }
+      if (retryDelay < 0) {
+        ending = true;
+      }
+    }
+    if (retryDelay >= 0) {
+      try (Mdc.Scope scope = engine.mdc.enter(this)) {
+        log.info(
+            "Flow run '{}' attempt {} failed ({}); retrying the steps that did not complete in {}",
+            id,
+            attempts,
+            ((State.Failed) end).error().getMessage(),
+            Durations.format(Duration.ofNanos(retryDelay)));
+      }
+      timer.schedule(this::retry, retryDelay);
+      return;
+    }
+    end(end);
+  }
+
+  private FlowFailedException describe(List<TaskRunState> failures) {
+    StringBuilder message = new StringBuilder("flow '").append(plan.flowName).append("' failed: ");
+    int shown = Math.min(failures.size(), 5);
+    for (int k = 0; k < shown; k++) {
+      TaskRunState f = failures.get(k);
+      message.append(k == 0 ? "" : "; ").append("task '").append(f.name()).append("' ");
+      message.append(f.state.name());
+      if (!f.state.message().isEmpty()) {
+        message.append(" (").append(f.state.message()).append(')');
+      }
+    }
+    if (failures.size() > shown) {
+      message.append("; and ").append(failures.size() - shown).append(" more");
+    }
+    return new FlowFailedException(message.toString(), failures.get(0).error);
+  }
+
+  /** A flow-level retry: re-run only the steps that did not complete. */
+  private void retry() {
+    synchronized (this) {
+      if (!awaitingRetry) {
+        return; // cancelled while waiting
+      }
+      awaitingRetry = false;
+      attempts++;
+      flowTransition(State.RETRYING);
+    }
+    try {
+      int n = nodes.length;
+      boolean[] again = new boolean[n];
+      int count = 0;
+      for (int i = 0; i < n; i++) {
+        if (nodes[i].state.type() != StateType.COMPLETED) {
+          again[i] = true;
+          count++;
+          nodes[i].reset();
+          blocked.set(i, 0);
+          remaining.set(i, 0);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (again[i]) {
+          for (int e = plan.downStart[i]; e < plan.downStart[i + 1]; e++) {
+            if (again[plan.down[e]]) {
+              remaining.incrementAndGet(plan.down[e]);
+            }
+          }
+        }
+      }
+      unfinished.set(count);
+      int[] ready = new int[count];
+      int r = 0;
+      for (int i = 0; i < n; i++) {
+        if (again[i] && remaining.get(i) == 0) {
+          ready[r++] = i;
+        }
+      }
+      dispatchReady(java.util.Arrays.copyOf(ready, r));
+    } catch (Throwable t) {
+      abort(t);
+    }
+  }
+
+  private void end(State end) {
+    synchronized (this) {
+      ending = true;
+      endNanos = System.nanoTime();
+      flowTransition(end);
+      view = new FlowRunView(this);
+    }
+    FlowRun run = view;
+    try (Mdc.Scope scope = engine.mdc.enter(this)) {
+      if (log.isInfoEnabled()) {
+        log.info(
+            "Flow run '{}' of flow '{}' finished in state {} in {} ms",
+            id,
+            plan.flowName,
+            end.name(),
+            run.duration().toMillis());
+      }
+      List<FlowHook> hooks =
+          end.isCompleted()
+              ? plan.options.onCompletion()
+              : end.type() == StateType.FAILED ? plan.options.onFailure() : List.of();
+      for (FlowHook hook : hooks) {
+        try {
+          hook.onFinished(run);
+        } catch (Exception | LinkageError e) {
+          log.warn("a hook of flow '{}' failed; ignored", plan.flowName, e);
+        }
+      }
+    }
+    future.complete(run);
+  }
+
+  /** The engine itself failed (a bug, or an Error outside task code): never leave a run hanging. */
+  void abort(Throwable t) {
+    log.error("Sluice engine failure in flow run '{}' of flow '{}'", id, plan.flowName, t);
+    future.completeExceptionally(
+        new IllegalStateException(
+            "the Sluice engine failed while running flow '" + plan.flowName + "'", t));
+  }
+
+  // ---- flow-level record
+
+  /** Records a flow-level transition; the caller holds the lock. */
+  private void flowTransition(State next) {
+    long now = System.nanoTime();
+    State previous = state;
+    state = next;
+    Instant at = instant(now);
+    history.add(new StateChange(next, at));
+    if (listeners.active) {
+      listeners.flowRunStateChanged(
+          new FlowRunEvent(
+              id,
+              plan.flowName,
+              parent == null ? null : parent.id(),
+              previous,
+              next,
+              at,
+              attempts));
+    }
+  }
+
+  Instant instant(long nanos) {
+    return startInstant.plusNanos(nanos - startNanos);
+  }
+
+  String idText() {
+    String text = idText;
+    if (text == null) {
+      text = id.toString();
+      idText = text;
+    }
+    return text;
+  }
+
+  String cancelReason() {
+    return cancelReason;
+  }
+
+  // ---- read by FlowRunView once the run has ended
+
+  synchronized State state() {
+    return state;
+  }
+
+  synchronized List<StateChange> history() {
+    return List.copyOf(history);
+  }
+
+  synchronized int attempts() {
+    return attempts;
+  }
+
+  Instant startInstant() {
+    return startInstant;
+  }
+
+  synchronized long endNanos() {
+    return endNanos;
+  }
+
+  @Nullable UUID parentTaskRunId() {
+    return parent == null ? null : parent.id();
+  }
+
+  Map<String, @Nullable Object> parameterMap() {
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    for (int p = 0; p < parameters.length; p++) {
+      map.put(plan.parameters.get(p).name(), parameters[p]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  TaskRunState node(int i) {
+    return nodes[i];
+  }
+
+  boolean released(int i) {
+    return released[i];
+  }
+
+  int resultStep() {
+    return plan.resultStep;
+  }
+
+  @Override
+  public String toString() {
+    return "flow run " + id + " of '" + plan.flowName + "'";
+  }
+}

@@ -1,0 +1,195 @@
+package dev.sluice.engine;
+
+import dev.sluice.api.Condition;
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowOptions;
+import dev.sluice.api.Input;
+import dev.sluice.api.Parameter;
+import dev.sluice.api.Step;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A flow compiled once into flat arrays of int ids, so that a run allocates a few arrays rather
+ * than a graph of objects. Steps are numbered in definition order; parameters are numbered
+ * separately and encoded as negative sources ({@code -1 - p}).
+ *
+ * <p>Deliberately holds no reference to the {@link Flow} itself: plans are cached in a weak map
+ * keyed by the flow.
+ */
+final class Plan {
+  static final int NO_SOURCE = Integer.MIN_VALUE;
+
+  final String flowName;
+  final FlowOptions options;
+  final List<Parameter<?>> parameters;
+  final Step<?>[] steps;
+  final int size;
+
+  /** Upstream edges per step (every input, wait-for and condition edge; duplicates count). */
+  final int[] upstreamCount;
+
+  /** Downstream edges in CSR form: the edges leaving step i are {@code down[downStart[i]..]}. */
+  final int[] downStart;
+
+  final int[] down;
+
+  /** Whether downstream edge e hands over the outcome (so the downstream runs whatever happens). */
+  final boolean[] downOutcome;
+
+  /** Per step, the encoded source of each argument, in argument order. */
+  final int[][] argSources;
+
+  /** Per step, whether each argument is an outcome. */
+  final boolean[][] argOutcome;
+
+  /** Per step, the encoded source of its condition's input, or {@link #NO_SOURCE}. */
+  final int[] conditionSource;
+
+  /** Per step, the distinct steps whose values it reads (args and condition); for releasing. */
+  final int[][] valueSources;
+
+  /** Per step, how many distinct downstream steps read its value. */
+  final int[] consumerCount;
+
+  /** Per step, whether its result is kept for the run record after its consumers took it. */
+  final boolean[] keepResult;
+
+  /** Per step, whether every edge leaving it is an outcome edge, so its failure is handled. */
+  final boolean[] handled;
+
+  /** Steps with no upstream, in definition order. */
+  final int[] roots;
+
+  /** The flow's result step, or -1. */
+  final int resultStep;
+
+  final Map<String, Integer> indexByName;
+
+  Plan(Flow<?> flow) {
+    this.flowName = flow.name();
+    this.options = flow.options();
+    this.parameters = flow.parameters();
+    List<Step<?>> list = flow.steps();
+    this.size = list.size();
+    this.steps = list.toArray(new Step<?>[0]);
+
+    Map<String, Integer> sources = new HashMap<>(size * 2 + parameters.size() * 2);
+    for (int p = 0; p < parameters.size(); p++) {
+      sources.put(parameters.get(p).name(), -1 - p);
+    }
+    Map<String, Integer> index = new HashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      sources.put(steps[i].name(), i);
+      index.put(steps[i].name(), i);
+    }
+    this.indexByName = Map.copyOf(index);
+
+    upstreamCount = new int[size];
+    argSources = new int[size][];
+    argOutcome = new boolean[size][];
+    conditionSource = new int[size];
+    valueSources = new int[size][];
+    consumerCount = new int[size];
+    keepResult = new boolean[size];
+    int[] outDegree = new int[size];
+    int[] outcomeOutDegree = new int[size];
+
+    // First pass: per-step arrays and out-degrees.
+    for (int i = 0; i < size; i++) {
+      Step<?> step = steps[i];
+      List<Input> inputs = step.inputs();
+      int[] args = new int[inputs.size()];
+      boolean[] outcome = new boolean[inputs.size()];
+      for (int a = 0; a < args.length; a++) {
+        args[a] = sources.get(inputs.get(a).source());
+        outcome[a] = inputs.get(a).outcome();
+      }
+      argSources[i] = args;
+      argOutcome[i] = outcome;
+      Condition condition = step.condition();
+      conditionSource[i] =
+          condition != null && condition.input() != null
+              ? sources.get(condition.input().source())
+              : NO_SOURCE;
+      for (Input in : step.upstreams()) {
+        int src = sources.get(in.source());
+        if (src >= 0) {
+          upstreamCount[i]++;
+          outDegree[src]++;
+          if (in.outcome()) {
+            outcomeOutDegree[src]++;
+          }
+        }
+      }
+      int[] reads = new int[args.length + 1];
+      int n = 0;
+      for (int src : args) {
+        n = addDistinct(reads, n, src);
+      }
+      n = addDistinct(reads, n, conditionSource[i]);
+      valueSources[i] = Arrays.copyOf(reads, n);
+      for (int src : valueSources[i]) {
+        consumerCount[src]++;
+      }
+      keepResult[i] = step.options().keepResult();
+    }
+
+    // Second pass: CSR downstream arrays, in definition order of the downstream step.
+    downStart = new int[size + 1];
+    for (int i = 0; i < size; i++) {
+      downStart[i + 1] = downStart[i] + outDegree[i];
+    }
+    down = new int[downStart[size]];
+    downOutcome = new boolean[down.length];
+    int[] fill = Arrays.copyOf(downStart, size);
+    for (int i = 0; i < size; i++) {
+      for (Input in : steps[i].upstreams()) {
+        int src = sources.get(in.source());
+        if (src >= 0) {
+          int e = fill[src]++;
+          down[e] = i;
+          downOutcome[e] = in.outcome();
+        }
+      }
+    }
+
+    handled = new boolean[size];
+    int rootCount = 0;
+    for (int i = 0; i < size; i++) {
+      handled[i] = outDegree[i] > 0 && outcomeOutDegree[i] == outDegree[i];
+      if (upstreamCount[i] == 0) {
+        rootCount++;
+      }
+    }
+    roots = new int[rootCount];
+    for (int i = 0, r = 0; i < size; i++) {
+      if (upstreamCount[i] == 0) {
+        roots[r++] = i;
+      }
+    }
+    resultStep = flow.resultStep().map(index::get).orElse(-1);
+    if (resultStep >= 0) {
+      keepResult[resultStep] = true;
+    }
+  }
+
+  private static int addDistinct(int[] set, int n, int source) {
+    if (source < 0) {
+      return n; // parameters and "no source" are never released
+    }
+    for (int k = 0; k < n; k++) {
+      if (set[k] == source) {
+        return n;
+      }
+    }
+    set[n] = source;
+    return n + 1;
+  }
+
+  String name(int step) {
+    return steps[step].name();
+  }
+}

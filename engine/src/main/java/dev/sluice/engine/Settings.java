@@ -1,0 +1,140 @@
+package dev.sluice.engine;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Sluice's configuration, resolved with the precedence of DESIGN.md: values set in code, then
+ * system properties {@code sluice.KEY}, then environment variables {@code SLUICE_KEY} (dots and
+ * dashes become underscores, upper case), then {@code $SLUICE_HOME/config.properties}, then
+ * defaults. Keys are written without the {@code sluice.} prefix, e.g. {@code executor}.
+ */
+public final class Settings {
+  private final Map<String, String> code;
+  private final Map<String, String> systemProperties;
+  private final Map<String, String> environment;
+  private final Map<String, String> file;
+  private final Path home;
+
+  private Settings(
+      Map<String, String> code,
+      Map<String, String> systemProperties,
+      Map<String, String> environment,
+      Path home) {
+    this.code = Map.copyOf(code);
+    this.systemProperties = Map.copyOf(systemProperties);
+    this.environment = Map.copyOf(environment);
+    this.home = home;
+    this.file = readFile(home.resolve("config.properties"));
+  }
+
+  /** Settings from this process's system properties, environment and config file. */
+  public static Settings load(Map<String, String> code) {
+    Map<String, String> props = new HashMap<>();
+    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    return load(code, props, System.getenv());
+  }
+
+  /** Settings from the given sources; for tests and tools. */
+  public static Settings load(
+      Map<String, String> code, Map<String, String> systemProperties, Map<String, String> env) {
+    return new Settings(code, systemProperties, env, home(code, systemProperties, env));
+  }
+
+  private static Path home(
+      Map<String, String> code, Map<String, String> props, Map<String, String> env) {
+    String home = code.get("home");
+    if (home == null) {
+      home = props.get("sluice.home");
+    }
+    if (home == null) {
+      home = env.get("SLUICE_HOME");
+    }
+    if (home == null || home.isBlank()) {
+      return Path.of(props.getOrDefault("user.home", System.getProperty("user.home")), ".sluice");
+    }
+    return Path.of(home);
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return Map.of();
+    }
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read Sluice settings from " + path + "; fix or delete the file", e);
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.forEach((k, v) -> values.put(strip(String.valueOf(k)), String.valueOf(v)));
+    return values;
+  }
+
+  private static String strip(String key) {
+    return key.startsWith("sluice.") ? key.substring("sluice.".length()) : key;
+  }
+
+  /**
+   * The environment variable name of a key: {@code executor.parallelism} → {@code
+   * SLUICE_EXECUTOR_PARALLELISM}.
+   */
+  static String environmentName(String key) {
+    return "SLUICE_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The value of {@code key}, from the first source that sets it. */
+  public Optional<String> get(String key) {
+    String value = code.get(key);
+    if (value == null) {
+      value = systemProperties.get("sluice." + key);
+    }
+    if (value == null) {
+      value = environment.get(environmentName(key));
+    }
+    if (value == null) {
+      value = file.get(key);
+    }
+    return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  /** Every key under {@code prefix.}, without the prefix, resolved with the usual precedence. */
+  public Map<String, String> withPrefix(String prefix) {
+    String dotted = prefix + ".";
+    String envPrefix = environmentName(prefix) + "_";
+    Map<String, String> keys = new TreeMap<>();
+    file.keySet().stream().filter(k -> k.startsWith(dotted)).forEach(k -> keys.put(k, k));
+    environment.keySet().stream()
+        .filter(k -> k.startsWith(envPrefix))
+        .forEach(
+            k -> {
+              String key = dotted + k.substring(envPrefix.length()).toLowerCase(Locale.ROOT);
+              keys.put(key, key);
+            });
+    systemProperties.keySet().stream()
+        .filter(k -> k.startsWith("sluice." + dotted))
+        .forEach(k -> keys.put(strip(k), strip(k)));
+    code.keySet().stream().filter(k -> k.startsWith(dotted)).forEach(k -> keys.put(k, k));
+    Map<String, String> values = new TreeMap<>();
+    for (String key : keys.keySet()) {
+      get(key).ifPresent(v -> values.put(key.substring(dotted.length()), v));
+    }
+    return values;
+  }
+
+  /** {@code $SLUICE_HOME}, {@code ~/.sluice} when unset. */
+  public Path home() {
+    return home;
+  }
+}

@@ -1,0 +1,287 @@
+package dev.sluice.engine;
+
+import dev.sluice.api.Durations;
+import dev.sluice.api.RetryPolicy;
+import dev.sluice.api.State;
+import dev.sluice.api.StateChange;
+import dev.sluice.api.TaskOptions;
+import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.executor.AttemptCrashedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mutable record of one task run while its flow runs: state, history, attempts, timing, error.
+ * Subclasses add how the run executes: {@link AttemptNode} (task bodies and map elements), {@link
+ * MapNode}, {@link SubflowNode}.
+ *
+ * <p>Concurrency: a task run has one <em>owner</em> at a time, and only the owner writes its
+ * fields. Ownership passes along happens-before edges (the countdown that made it ready, the
+ * executor hand-off, the timer) or is won by a compare-and-set on {@link #phase}, which encodes the
+ * attempt number and where that attempt is: {@code IDLE} (not ready, or reset), {@code QUEUED}
+ * (handed to the executor or waiting for a retry), {@code RUNNING}, {@code OWNED} (someone is
+ * deciding the attempt's outcome, or the run is final). Completion, timeout, cancellation and
+ * executor rejection race for the same CAS, so exactly one of them decides each attempt.
+ */
+abstract class TaskRunState {
+  static final Logger log = LoggerFactory.getLogger("dev.sluice.TaskRun");
+
+  static final int IDLE = 0;
+  static final int QUEUED = 1;
+  static final int RUNNING = 2;
+  static final int OWNED = 3;
+
+  /** How a task run ended, as its downstream sees it. */
+  static final int OK = 0;
+
+  static final int SKIP = 1;
+  static final int FAIL = 2;
+  static final int CANCEL = 3;
+
+  /** Not ended: a retry was scheduled, or the run was handed to the executor. */
+  static final int PENDING_OUTCOME = -1;
+
+  private static final VarHandle PHASE;
+
+  static {
+    try {
+      PHASE = MethodHandles.lookup().findVarHandle(TaskRunState.class, "phase", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Execution execution;
+  volatile int phase;
+
+  State state = State.PENDING;
+  private State @Nullable [] states;
+  private long @Nullable [] times;
+  private int historySize;
+  final long createdNanos;
+  int attempts;
+  long firstStartNanos;
+  long endNanos;
+  @Nullable Throwable error;
+  private @Nullable UUID id;
+  private @Nullable String idText;
+
+  TaskRunState(Execution execution, long createdNanos) {
+    this.execution = execution;
+    this.createdNanos = createdNanos;
+  }
+
+  /** The task run's name. */
+  abstract String name();
+
+  /** The name of the step it executes. */
+  abstract String stepName();
+
+  /** Its options. */
+  abstract TaskOptions options();
+
+  /** Its id. */
+  abstract UUID newId();
+
+  /** For a map element its index, else -1. */
+  int mapIndex() {
+    return -1;
+  }
+
+  /** Cancels whatever is unfinished; the execution is already marked cancelled. */
+  abstract void cancel();
+
+  /** Called when a retry is due: starts attempt {@code attemptOf(phase)}. */
+  abstract void redispatch();
+
+  /** Tells the task run's parent that it ended with {@code code}. */
+  abstract void ended(int code);
+
+  final UUID id() {
+    UUID value = id;
+    if (value == null) {
+      value = newId();
+      id = value;
+    }
+    return value;
+  }
+
+  final String idText() {
+    String value = idText;
+    if (value == null) {
+      value = id().toString();
+      idText = value;
+    }
+    return value;
+  }
+
+  static int phase(int attempt, int where) {
+    return attempt << 2 | where;
+  }
+
+  static int attemptOf(int phase) {
+    return phase >>> 2;
+  }
+
+  static int whereOf(int phase) {
+    return phase & 3;
+  }
+
+  final boolean casPhase(int expected, int next) {
+    return PHASE.compareAndSet(this, expected, next);
+  }
+
+  /** Records a transition; owner only. */
+  final void transition(State next) {
+    long now = System.nanoTime();
+    State previous = state;
+    State[] s = states;
+    long[] t = times;
+    int n = historySize;
+    if (s == null || t == null) {
+      s = states = new State[2];
+      t = times = new long[2];
+    } else if (n == s.length) {
+      s = states = Arrays.copyOf(s, n * 2);
+      t = times = Arrays.copyOf(t, n * 2);
+    }
+    s[n] = next;
+    t[n] = now;
+    historySize = n + 1;
+    state = next;
+    if (execution.listeners.active) {
+      execution.listeners.taskRunStateChanged(
+          new TaskRunEvent(
+              execution.id,
+              execution.plan.flowName,
+              id(),
+              name(),
+              previous,
+              next,
+              execution.instant(now),
+              attempts));
+    }
+  }
+
+  /** Tells listeners that the task run exists; called once, when listeners are active. */
+  final void announce() {
+    execution.listeners.taskRunStateChanged(
+        new TaskRunEvent(
+            execution.id,
+            execution.plan.flowName,
+            id(),
+            name(),
+            null,
+            State.PENDING,
+            execution.instant(createdNanos),
+            0));
+  }
+
+  /** Ends a task run that never ran (NotReady, Skipped, Cancelled); the caller owns it. */
+  final void endWithoutRunning(State end) {
+    phase = phase(attempts, OWNED);
+    endNanos = System.nanoTime();
+    transition(end);
+  }
+
+  /** Ends the current attempt and the task run Cancelled; owner only. Returns CANCEL. */
+  final int endCancelled() {
+    endNanos = System.nanoTime();
+    transition(new State.Cancelled(execution.cancelReason()));
+    return CANCEL;
+  }
+
+  /**
+   * After attempt {@code attempt} failed with {@code failure}: schedules a retry if the policy
+   * allows (returning {@link #PENDING_OUTCOME}), or records the final state and returns its code.
+   * Owner only; the phase is {@code OWNED}.
+   */
+  final int afterFailure(int attempt, Throwable failure, boolean timedOut) {
+    RetryPolicy policy = options().retryPolicy();
+    if (execution.cancelled) {
+      return endCancelled();
+    }
+    if (policy.shouldRetry(attempt, failure)) {
+      error = failure;
+      long delay = policy.delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+      long now = System.nanoTime();
+      if (log.isInfoEnabled()) {
+        log.info(
+            "Task run '{}' attempt {}/{} failed ({}); retrying in {}",
+            name(),
+            attempt,
+            policy.retries() + 1,
+            describe(failure),
+            Durations.format(Duration.ofNanos(delay)));
+      }
+      transition(new State.AwaitingRetry(execution.instant(now + delay), attempt + 1));
+      int queued = phase(attempt + 1, QUEUED);
+      phase = queued;
+      // Dekker with cancel(): it sets `cancelled` then reads the phase; we set the phase then read
+      // `cancelled`, so one of us sees the other and a cancelled run never waits out the delay.
+      if (execution.cancelled) {
+        return casPhase(queued, phase(attempt + 1, OWNED)) ? endCancelled() : PENDING_OUTCOME;
+      }
+      if (delay == 0) {
+        redispatch();
+      } else {
+        execution.timer.schedule(this::redispatch, delay);
+      }
+      return PENDING_OUTCOME;
+    }
+    error = failure;
+    endNanos = System.nanoTime();
+    State end;
+    if (timedOut) {
+      end = new State.TimedOut(options().timeout());
+    } else if (failure instanceof Error || failure instanceof AttemptCrashedException) {
+      end = new State.Crashed(failure);
+    } else {
+      end = new State.Failed(failure);
+    }
+    transition(end);
+    if (log.isWarnEnabled()) {
+      log.warn(
+          "Task run '{}' finished in state {} after {} attempt{}: {}",
+          name(),
+          end.name(),
+          attempt,
+          attempt == 1 ? "" : "s",
+          describe(failure),
+          failure);
+    }
+    return FAIL;
+  }
+
+  /** Puts the task run back to Pending for a flow-level retry. */
+  void reset() {
+    phase = phase(attempts, IDLE);
+    error = null;
+    endNanos = 0;
+    transition(State.PENDING);
+  }
+
+  static String describe(Throwable t) {
+    String message = t.getMessage();
+    return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+  }
+
+  /** The recorded history, with the implicit initial Pending first. */
+  final List<StateChange> history() {
+    List<StateChange> changes = new ArrayList<>(historySize + 1);
+    changes.add(new StateChange(State.PENDING, execution.instant(createdNanos)));
+    for (int i = 0; i < historySize; i++) {
+      changes.add(new StateChange(states[i], execution.instant(times[i])));
+    }
+    return changes;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.sluice.executor.local;
+
+import dev.sluice.api.executor.Attempt;
+import dev.sluice.api.executor.TaskExecutor;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs attempts on the calling thread, one at a time, in a deterministic order.
+ *
+ * <p>A thread that hands over an attempt while not already running one runs it at once, then every
+ * attempt handed over meanwhile, first in first out (a trampoline: a chain of a million steps does
+ * not grow the stack). So a flow's attempts run on the thread that starts it, in breadth-first
+ * topological order of its DAG. Attempts handed over by other threads — retries that waited for
+ * their delay on the engine's timer — go to a thread waiting in {@link #runUntil}, or run on the
+ * handing thread when nobody waits.
+ */
+final class LocalExecutor implements TaskExecutor {
+  /** Attempts handed over on this thread while it runs one; null when it runs none. */
+  private static final ThreadLocal<@Nullable ArrayDeque<Attempt>> RUNNING = new ThreadLocal<>();
+
+  private final LinkedBlockingQueue<Runnable> handOff = new LinkedBlockingQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private volatile boolean closed;
+
+  @Override
+  public String name() {
+    return LocalExecutorProvider.NAME;
+  }
+
+  @Override
+  public void execute(Attempt attempt) {
+    if (closed) {
+      attempt.reject(new IllegalStateException("the local executor is closed"));
+      return;
+    }
+    ArrayDeque<Attempt> queue = RUNNING.get();
+    if (queue != null) {
+      queue.addLast(attempt);
+    } else if (waiting.get() > 0) {
+      handOff.add(attempt);
+    } else {
+      drain(attempt);
+    }
+  }
+
+  /** Runs {@code first} and everything it hands over, on this thread. */
+  private static void drain(Runnable first) {
+    ArrayDeque<Attempt> queue = new ArrayDeque<>();
+    RUNNING.set(queue);
+    try {
+      first.run();
+      Attempt next;
+      while ((next = queue.pollFirst()) != null) {
+        next.run();
+      }
+    } finally {
+      RUNNING.remove();
+    }
+  }
+
+  @Override
+  public void runUntil(CompletableFuture<?> done) throws InterruptedException {
+    if (done.isDone()) {
+      return;
+    }
+    // Non-null when a task waits for a flow it started itself: run what this thread queued, or the
+    // inner flow could never make progress.
+    ArrayDeque<Attempt> own = RUNNING.get();
+    waiting.incrementAndGet();
+    Runnable wake = () -> {};
+    done.whenComplete((result, error) -> handOff.add(wake));
+    try {
+      while (!done.isDone()) {
+        if (own != null) {
+          Attempt queued = own.pollFirst();
+          if (queued != null) {
+            queued.run();
+            continue;
+          }
+        }
+        Runnable next = handOff.poll(100, TimeUnit.MILLISECONDS);
+        if (next == null || next == wake) {
+          continue;
+        }
+        if (own != null) {
+          next.run();
+        } else {
+          drain(next);
+        }
+      }
+    } finally {
+      waiting.decrementAndGet();
+      handOff.remove(wake);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Runnable pending;
+    while ((pending = handOff.poll()) != null) {
+      if (pending instanceof Attempt attempt) {
+        attempt.reject(new IllegalStateException("the local executor was closed"));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalExecutor";
+  }
+}
