@@ -132,8 +132,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
     if (failure == null) {
       storeResult(value);
+      error = null; // a failed attempt before this one is in the history, not the outcome
       endNanos = System.nanoTime();
-      transition(State.COMPLETED);
+      transition(State.COMPLETED, endNanos);
       return OK;
     }
     return afterFailure(attempt, failure, false);

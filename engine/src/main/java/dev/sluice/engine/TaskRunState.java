@@ -142,7 +142,11 @@ abstract class TaskRunState {
 
   /** Records a transition; owner only. */
   final void transition(State next) {
-    long now = System.nanoTime();
+    transition(next, System.nanoTime());
+  }
+
+  /** Records a transition that happened at {@code now} ({@link System#nanoTime()}); owner only. */
+  final void transition(State next, long now) {
     State previous = state;
     State[] s = states;
     long[] t = times;
@@ -223,7 +227,7 @@ abstract class TaskRunState {
             describe(failure),
             Durations.format(Duration.ofNanos(delay)));
       }
-      transition(new State.AwaitingRetry(execution.instant(now + delay), attempt + 1));
+      transition(new State.AwaitingRetry(execution.instant(now + delay), attempt + 1), now);
       int queued = phase(attempt + 1, QUEUED);
       phase = queued;
       // Dekker with cancel(): it sets `cancelled` then reads the phase; we set the phase then read

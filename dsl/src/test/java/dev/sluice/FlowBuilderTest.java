@@ -1,0 +1,293 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.FlowValidationException;
+import dev.sluice.api.State;
+import dev.sluice.api.TypeRef;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FlowBuilderTest {
+  private final Sluice sluice = Sluice.builder().executor("local").retainResults().build();
+
+  @AfterEach
+  void close() {
+    sluice.close();
+  }
+
+  @Test
+  void tasksTakeZeroToFiveTypedUpstreams() {
+    Flow<String> flow =
+        Flows.named("arity")
+            .returning(
+                f -> {
+                  var a = f.task("a", () -> 1);
+                  var b = f.task("b", a, x -> x + 1);
+                  var c = f.task("c", a, b, (x, y) -> x + y);
+                  var d = f.task("d", a, b, c, (x, y, z) -> x * y * z);
+                  var e = f.task("e", a, b, c, d, (w, x, y, z) -> w + x + y + z);
+                  return f.task(
+                      "f",
+                      a,
+                      b,
+                      c,
+                      d,
+                      e,
+                      (v, w, x, y, z) -> v + "," + w + "," + x + "," + y + "," + z);
+                });
+
+    FlowRun run = sluice.run(flow);
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(run.result()).isEqualTo("1,2,3,6,12");
+    assertThat(run.result("d", Integer.class)).isEqualTo(6);
+  }
+
+  @Test
+  void actionsReturnNothingAndRunWithTheirUpstreams() {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Flow<Void> flow =
+        Flows.named("actions")
+            .define(
+                f -> {
+                  var a = f.task("a", () -> "x");
+                  f.action("zero", () -> seen.add("0"));
+                  f.action("one", a, x -> seen.add("1" + x));
+                  f.action("two", a, a, (x, y) -> seen.add("2" + x + y));
+                  f.action("three", a, a, a, (x, y, z) -> seen.add("3" + x + y + z));
+                  f.action("four", a, a, a, a, (w, x, y, z) -> seen.add("4" + w + x + y + z));
+                  f.action(
+                      "five", a, a, a, a, a, (v, w, x, y, z) -> seen.add("5" + v + w + x + y + z));
+                });
+
+    FlowRun run = sluice.run(flow);
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(seen).containsExactlyInAnyOrder("0", "1x", "2xx", "3xxx", "4xxxx", "5xxxxx");
+    assertThat(run.taskRun("three").orElseThrow().result()).isNull();
+  }
+
+  @Test
+  void methodReferencesWireLikeLambdas() {
+    Flow<Integer> flow =
+        Flows.named("refs")
+            .returning(
+                f -> {
+                  var text = f.task("text", () -> "hello");
+                  var length = f.task("length", text, String::length);
+                  return f.task("twice", length, FlowBuilderTest::twice);
+                });
+
+    assertThat(sluice.run(flow).result()).isEqualTo(10);
+  }
+
+  private static int twice(int x) {
+    return 2 * x;
+  }
+
+  @Test
+  void gatherTakesAListOfUpstreamValuesInOrder() {
+    Flow<List<Integer>> flow =
+        Flows.named("gather")
+            .returning(
+                f -> {
+                  var parts = new ArrayList<TaskHandle<Integer>>();
+                  for (int i = 0; i < 7; i++) {
+                    int value = i;
+                    parts.add(f.task("part" + i, () -> value * value));
+                  }
+                  return f.gather("all", parts, values -> values);
+                });
+
+    assertThat(sluice.run(flow).result()).isEqualTo(List.of(0, 1, 4, 9, 16, 25, 36));
+  }
+
+  @Test
+  void waitForOrdersWithoutPassingValues() {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    Flow<Void> flow =
+        Flows.named("order")
+            .define(
+                f -> {
+                  var first = f.action("first", () -> order.add("first"));
+                  var second = f.action("second", () -> order.add("second")).waitFor(first);
+                  f.action("third", () -> order.add("third")).waitFor(second);
+                });
+
+    FlowRun run = sluice.run(flow);
+
+    assertThat(order).containsExactly("first", "second", "third");
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+  }
+
+  @Test
+  void conditionFalseSkipsTheStepAndWhatNeedsIt() {
+    List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    Flow<Void> flow =
+        Flows.named("conditions")
+            .define(
+                f -> {
+                  var enabled = f.param("enabled", boolean.class);
+                  var count = f.task("count", () -> 3);
+                  var gated = f.task("gated", count, n -> ran.add("gated") ? n : n).onlyIf(enabled);
+                  f.action("after", gated, n -> ran.add("after"));
+                  f.action("positive", count, n -> ran.add("positive")).onlyIf(count, n -> n > 0);
+                  f.action("negative", count, n -> ran.add("negative")).onlyIf(count, n -> n < 0);
+                });
+
+    FlowRun off = sluice.run(flow, Map.of("enabled", false));
+
+    assertThat(ran).containsExactly("positive");
+    assertThat(off.state()).isEqualTo(State.COMPLETED);
+    assertThat(off.taskRun("gated").orElseThrow().state())
+        .isEqualTo(new State.Skipped("condition 'enabled' was false"));
+    assertThat(off.taskRun("after").orElseThrow().state())
+        .isEqualTo(new State.Skipped("upstream 'gated' was skipped"));
+    assertThat(off.taskRun("negative").orElseThrow().state()).isInstanceOf(State.Skipped.class);
+    assertThat(off.taskRun("gated").orElseThrow().attempts()).isZero();
+
+    ran.clear();
+    FlowRun on = sluice.run(flow, Map.of("enabled", "true"));
+    assertThat(ran).containsExactly("gated", "positive", "after"); // breadth-first
+    assertThat(on.taskRun("after").orElseThrow().state()).isEqualTo(State.COMPLETED);
+  }
+
+  @Test
+  void aConditionThatThrowsFailsItsStep() {
+    Flow<Void> flow =
+        Flows.named("bad-condition")
+            .define(
+                f -> {
+                  var n = f.task("n", () -> 0);
+                  f.action("divide", n, x -> {}).onlyIf(n, x -> 1 / x > 0);
+                });
+
+    FlowRun run = sluice.run(flow);
+
+    State state = run.taskRun("divide").orElseThrow().state();
+    assertThat(state).isInstanceOf(State.Failed.class);
+    assertThat(((State.Failed) state).error())
+        .hasMessageContaining("condition")
+        .hasMessageContaining("divide")
+        .hasCauseInstanceOf(ArithmeticException.class);
+    assertThat(run.state()).isInstanceOf(State.Failed.class);
+  }
+
+  @Test
+  void duplicateNamesAreReportedTogether() {
+    assertThatThrownBy(
+            () ->
+                Flows.named("dupes")
+                    .define(
+                        f -> {
+                          f.param("x", int.class);
+                          f.task("x", () -> 1);
+                          f.task("y", () -> 1);
+                          f.task("y", () -> 2);
+                        }))
+        .isInstanceOfSatisfying(
+            FlowValidationException.class,
+            e -> {
+              assertThat(e.flowName()).isEqualTo("dupes");
+              assertThat(e.problems())
+                  .containsExactly(
+                      "duplicate name 'x': used by a parameter and a step; names must be unique in"
+                          + " a flow",
+                      "duplicate name 'y': used by a step and a step; names must be unique in a"
+                          + " flow");
+            });
+  }
+
+  @Test
+  void aStepOfAnotherFlowIsRejectedWithItsName() {
+    List<Ref<Integer>> leaked = new ArrayList<>();
+    Flows.named("first").define(f -> leaked.add(f.task("source", () -> 1)));
+    assertThatThrownBy(
+            () -> Flows.named("second").define(f -> f.task("sink", leaked.get(0), x -> x + 1)))
+        .isInstanceOfSatisfying(
+            FlowValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .contains("step 'sink' uses 'source' from flow 'first'")
+                    .contains("sub-flow"));
+  }
+
+  @Test
+  void aCycleIsNamedStepByStep() {
+    assertThatThrownBy(
+            () ->
+                Flows.named("loop")
+                    .define(
+                        f -> {
+                          var a = f.task("a", () -> 1);
+                          var b = f.task("b", a, x -> x);
+                          var c = f.task("c", b, x -> x);
+                          a.waitFor(c);
+                        }))
+        .isInstanceOfSatisfying(
+            FlowValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .containsAnyOf(
+                        "'a' -> 'b' -> 'c' -> 'a'",
+                        "'b' -> 'c' -> 'a' -> 'b'",
+                        "'c' -> 'a' -> 'b' -> 'c'"));
+  }
+
+  @Test
+  void handlesCannotChangeOnceTheFlowIsBuilt() {
+    List<TaskHandle<Integer>> kept = new ArrayList<>();
+    Flows.named("sealed").define(f -> kept.add(f.task("a", () -> 1)));
+    assertThatThrownBy(() -> kept.get(0).retries(3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already built");
+  }
+
+  @Test
+  void genericParametersAreCoercedFromJson() {
+    Flow<Integer> flow =
+        Flows.named("sum")
+            .returning(
+                f -> {
+                  var ids = f.param("ids", new TypeRef<List<Integer>>() {});
+                  return f.task("sum", ids, list -> list.stream().mapToInt(i -> i).sum());
+                });
+
+    assertThat(sluice.run(flow, Map.of("ids", "[1, 2, 3]")).result()).isEqualTo(6);
+    assertThat(sluice.run(flow, Map.of("ids", List.of(4, 5))).result()).isEqualTo(9);
+  }
+
+  @Test
+  void flowsExportAsMermaidAndDot() {
+    Flow<Void> flow =
+        Flows.named("diagram")
+            .define(
+                f -> {
+                  var msg = f.param("msg", String.class).withDefault("hi");
+                  var a = f.task("fetch", () -> List.of(1, 2));
+                  var m = f.map("each", a, x -> x * 2);
+                  f.action("report", m.outcome(), msg, (o, s) -> {}).waitFor(a);
+                });
+
+    assertThat(flow.toMermaid())
+        .startsWith("flowchart TD\n")
+        .contains("p0([\"msg\"])", "s0[\"fetch\"]", "s1{{\"each (map)\"}}")
+        .contains("s0 --> s1", "s1 -- outcome --> s2", "p0 --> s2", "s0 -.-> s2");
+    assertThat(flow.toDot())
+        .startsWith("digraph \"diagram\" {")
+        .contains("\"fetch\" -> \"each\";", "\"each\" -> \"report\" [label=\"outcome\"];")
+        .contains("\"fetch\" -> \"report\" [style=dashed];");
+  }
+}
