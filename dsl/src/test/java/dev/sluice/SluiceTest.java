@@ -190,14 +190,17 @@ class SluiceTest {
                   return f.gather("both", List.of(ignores.outcome(), other.outcome()), List::size);
                 });
     try (Sluice sluice = Sluice.builder().executor(new PoolExecutor(2)).build()) {
-      FlowRun run = sluice.start(flow, Map.of()).future().get(10, TimeUnit.SECONDS);
+      FlowRun run;
+      try {
+        run = sluice.start(flow, Map.of()).future().get(10, TimeUnit.SECONDS);
+      } finally {
+        stuck.countDown(); // let the stubborn task return before the pool shuts down
+      }
 
       assertThat(run.state()).isEqualTo(State.COMPLETED);
       assertThat(run.result()).isEqualTo(2);
       assertThat(run.taskRun("ignores-interrupts").orElseThrow().state())
           .isInstanceOf(State.TimedOut.class);
-    } finally {
-      stuck.countDown();
     }
   }
 
