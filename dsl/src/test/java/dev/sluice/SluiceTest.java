@@ -73,6 +73,7 @@ class SluiceTest {
   @Test
   void cancellingStopsEverythingUnfinishedAndReturnsPromptly() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch failedOnce = new CountDownLatch(1);
     AtomicInteger laterRan = new AtomicInteger();
     Flow<Void> flow =
         Flows.named("cancel-me")
@@ -90,6 +91,7 @@ class SluiceTest {
                   f.task(
                           "retrying",
                           () -> {
+                            failedOnce.countDown();
                             throw new java.io.IOException("again");
                           })
                       .retries(5)
@@ -98,6 +100,7 @@ class SluiceTest {
     try (Sluice sluice = Sluice.builder().executor(new PoolExecutor(4)).build()) {
       RunHandle handle = sluice.start(flow, Map.of());
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(failedOnce.await(10, TimeUnit.SECONDS)).isTrue(); // now waiting 10 min to retry
 
       assertThat(handle.cancel("no longer needed")).isTrue();
       FlowRun run = handle.future().get(5, TimeUnit.SECONDS);
