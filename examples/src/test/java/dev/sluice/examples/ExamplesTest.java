@@ -1,0 +1,50 @@
+package dev.sluice.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Sluice;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.State;
+import dev.sluice.api.TaskRun;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The examples run and do what their documentation says. */
+class ExamplesTest {
+
+  @Test
+  void theUnreliablePipelineCompletesUnlessTheApiFailsFiveTimes() {
+    try (Sluice sluice = Sluice.builder().executor("local").build()) {
+      FlowRun run = sluice.run(UnreliablePipeline.FLOW, Map.of("msg", "Now we're cooking!"));
+
+      TaskRun api = run.taskRun("Get data from API").orElseThrow();
+      if (run.state().isCompleted()) {
+        assertThat(api.attempts()).isBetween(1, 5);
+        assertThat(run.result("Write results to database", String.class)).isEqualTo("Success!");
+      } else {
+        assertThat(api.attempts()).isEqualTo(5);
+        assertThat(run.taskRun("Add message to data").orElseThrow().state())
+            .isEqualTo(new State.NotReady("Get data from API"));
+      }
+      assertThat(run.summary()).contains("Get data from API", "Write results to database");
+    }
+  }
+
+  @Test
+  void theFeatureTourShowsEveryFeatureWorking() {
+    try (Sluice sluice = Sluice.builder().executor("local").retainResults().build()) {
+      FlowRun run = sluice.run(FeatureTour.FLOW, Map.of("cities", "oslo,lima", "verbose", "false"));
+
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
+      assertThat((String) run.result())
+          .startsWith("Oslo first; temperatures [")
+          .endsWith("forecast: unavailable (the forecast service is down)");
+      assertThat(run.taskRun("fetch forecast").orElseThrow().state())
+          .isInstanceOf(State.Failed.class);
+      assertThat(run.taskRun("details").orElseThrow().state()).isInstanceOf(State.Skipped.class);
+      assertThat(run.taskRun("normalize first").orElseThrow().subflowRun()).isPresent();
+      assertThat(run.taskRun("fetch temperature").orElseThrow().elements()).hasSize(2);
+      assertThat(FeatureTour.FLOW.toMermaid()).contains("fetch temperature (map)");
+    }
+  }
+}
