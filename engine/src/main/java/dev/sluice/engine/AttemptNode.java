@@ -89,7 +89,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     if (firstStartNanos == 0) {
       firstStartNanos = start;
     }
-    transition(attempt == 1 ? State.RUNNING : State.RETRYING);
+    transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
     int running = phase(attempt, RUNNING);
     phase = running;
     // Dekker with cancel(), as in afterFailure(): a cancel that missed RUNNING is seen here.

@@ -43,7 +43,8 @@ public final class FeatureTour {
   static final Flow<String> FLOW =
       Flows.named("feature-tour")
           .description("Fetch the weather for some cities and report it")
-          .onCompletion(run -> log.info("hook: the tour completed in {}", Durations.format(run.duration())))
+          .onCompletion(
+              run -> log.info("hook: the tour completed in {}", Durations.format(run.duration())))
           .returning(
               f -> {
                 // Typed parameters, coerced from strings: "3" becomes 3.
