@@ -76,6 +76,14 @@ public final class Settings {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read Sluice settings from " + path + "; fix or delete the file", e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Sluice settings file "
+              + path
+              + " is malformed ("
+              + e.getMessage()
+              + "); fix it, or remove it and set values again with `sluice config set`",
+          e);
     }
     Map<String, String> values = new HashMap<>();
     properties.forEach((k, v) -> values.put(strip(String.valueOf(k)), String.valueOf(v)));

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,10 +175,6 @@ class SettingsTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a config.properties with a malformed \\uXXXX escape fails with Properties' bare"
-          + " IllegalArgumentException, which does not name the file (Settings.readFile catches"
-          + " only IOException)")
   void malformedConfigFileIsReportedWithItsPath() throws IOException {
     writeConfig("executor=\\uZZZZ\n");
 

@@ -43,8 +43,28 @@ final class LocalExecutor implements TaskExecutor {
       queue.addLast(attempt);
     } else if (waiting.get() > 0) {
       handOff.add(attempt);
+      // Dekker with runUntil(): a waiter that left after we read `waiting` may not have seen the
+      // attempt, so when nobody waits any more, run what was handed over ourselves.
+      if (waiting.get() == 0) {
+        drainHandOff();
+      }
     } else {
       drain(attempt);
+    }
+  }
+
+  /** Runs what was handed over and nobody took: one poll per item, so each runs once. */
+  private void drainHandOff() {
+    Runnable next;
+    while ((next = handOff.poll()) != null) {
+      if (next instanceof Attempt attempt) {
+        ArrayDeque<Attempt> queue = RUNNING.get();
+        if (queue != null) {
+          queue.addLast(attempt);
+        } else {
+          drain(attempt);
+        }
+      }
     }
   }
 
@@ -52,14 +72,27 @@ final class LocalExecutor implements TaskExecutor {
   private static void drain(Runnable first) {
     ArrayDeque<Attempt> queue = new ArrayDeque<>();
     RUNNING.set(queue);
+    RuntimeException failure = null;
     try {
-      first.run();
-      Attempt next;
-      while ((next = queue.pollFirst()) != null) {
-        next.run();
+      Runnable next = first;
+      while (next != null) {
+        try {
+          next.run();
+        } catch (RuntimeException e) {
+          // An attempt broke its contract by throwing; the ones queued behind it still run.
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+        next = queue.pollFirst();
       }
     } finally {
       RUNNING.remove();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -94,8 +127,10 @@ final class LocalExecutor implements TaskExecutor {
         }
       }
     } finally {
-      waiting.decrementAndGet();
       handOff.remove(wake);
+      if (waiting.decrementAndGet() == 0) {
+        drainHandOff(); // what arrived for a waiter must not be stranded when the last one leaves
+      }
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -382,9 +381,6 @@ class LocalExecutorTest {
   }
 
   @Test
-  @Disabled(
-      "bug: when an attempt's run() throws, drain() drops the attempts queued behind it; they are"
-          + " never run nor rejected")
   void attemptThatThrowsDoesNotStrandTheAttemptsQueuedBehindIt() {
     RecordingAttempt queued = new RecordingAttempt("queued");
     RecordingAttempt failing =
@@ -422,9 +418,6 @@ class LocalExecutorTest {
   }
 
   @Test
-  @Disabled(
-      "bug: an attempt put in the hand-off queue after the waiter's future completed stays there"
-          + " when the waiter leaves runUntil; it is never run nor rejected")
   void attemptHandedOverAfterTheFutureCompletedIsNotLostWhenTheWaiterLeaves() throws Exception {
     // The waiting thread is busy with one attempt while another thread completes the future and
     // then hands over a second attempt, which queues for the waiter. When the waiter leaves
