@@ -68,6 +68,14 @@ public final class Sluice implements AutoCloseable {
     return engine.start(flow, parameters);
   }
 
+  /**
+   * Concurrency slots in use right now, per limited tag: how many attempts with that tag are
+   * running. All zero when nothing runs.
+   */
+  public Map<String, Integer> concurrencySlotsInUse() {
+    return engine.concurrencySlotsInUse();
+  }
+
   /** The executor this instance runs attempts on. */
   public TaskExecutor executor() {
     return engine.executor();
@@ -88,8 +96,25 @@ public final class Sluice implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private final Map<String, String> settings = new LinkedHashMap<>();
     private boolean retainResults;
+    private final Map<String, Integer> concurrencyLimits = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Lets at most {@code limit} attempts of tasks tagged {@code tag} run at once, across every run
+     * of this instance. A task with several limited tags needs a slot of each; a task waiting for a
+     * slot is AwaitingConcurrencySlot and holds no thread. Also settable as {@code
+     * sluice.concurrency.TAG=N}.
+     */
+    public Builder concurrencyLimit(String tag, int limit) {
+      Objects.requireNonNull(tag, "tag");
+      if (limit < 1) {
+        throw new IllegalArgumentException(
+            "the concurrency limit of tag '" + tag + "' must be >= 1, was " + limit);
+      }
+      concurrencyLimits.put(tag, limit);
+      return this;
+    }
 
     /**
      * Runs attempts on the executor called {@code name} ({@code "local"}, {@code "threadpool"}...),
@@ -154,7 +179,14 @@ public final class Sluice implements AutoCloseable {
     public Sluice build() {
       EngineConfiguration configuration =
           new EngineConfiguration(
-              executorName, executor, listeners, discoverListeners, clock, settings, retainResults);
+              executorName,
+              executor,
+              listeners,
+              discoverListeners,
+              clock,
+              settings,
+              retainResults,
+              concurrencyLimits);
       return new Sluice(EngineComponent.create(configuration).engine());
     }
   }

@@ -19,8 +19,17 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   private volatile @Nullable Thread runner;
   private volatile boolean interrupting;
 
-  AttemptNode(Execution execution, long createdNanos) {
+  /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
+  final ConcurrencyLimits.Slot @Nullable [] slots;
+
+  // Guarded by the ConcurrencyLimits lock.
+  boolean holding;
+  boolean granted;
+  boolean recorded;
+
+  AttemptNode(Execution execution, long createdNanos, ConcurrencyLimits.Slot @Nullable [] slots) {
     super(execution, createdNanos);
+    this.slots = slots;
   }
 
   abstract TaskBody body();
@@ -28,15 +37,73 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   /** Stores the result of a successful attempt; owner only. */
   abstract void storeResult(@Nullable Object value);
 
-  /** Hands the next attempt to the executor; the caller owns the task run. */
-  final void dispatch() {
-    phase = phase(attempts + 1, QUEUED);
-    execution.executor.execute(this);
+  /**
+   * Hands the next attempt to the executor; the caller owns the task run. With {@code next}, the
+   * attempt continues the one ending on this thread ({@code TaskExecutor.executeNext}).
+   */
+  final void dispatch(boolean next) {
+    int queued = phase(attempts + 1, QUEUED);
+    if (slots != null && !execution.engine.limits.admit(this)) {
+      waitForSlots(queued);
+      return;
+    }
+    phase = queued;
+    if (next) {
+      execution.executor.executeNext(this);
+    } else {
+      execution.executor.execute(this);
+    }
   }
 
   @Override
   final void redispatch() {
+    if (slots == null) {
+      execution.executor.execute(this);
+      return;
+    }
+    // Claim the task run back from QUEUED while taking slots, so a cancel cannot write its
+    // history at the same time as the AwaitingConcurrencySlot record below.
+    int queued = phase;
+    if (whereOf(queued) != QUEUED || !casPhase(queued, phase(attemptOf(queued), OWNED))) {
+      return; // cancelled while waiting for its retry
+    }
+    if (execution.engine.limits.admit(this)) {
+      phase = queued;
+      execution.executor.execute(this);
+    } else {
+      waitForSlots(queued);
+    }
+  }
+
+  /** The slots are taken: record the wait, then publish QUEUED. Owner only. */
+  private void waitForSlots(int queued) {
+    transition(new State.AwaitingConcurrencySlot(tags()));
+    phase = queued;
+    if (execution.engine.limits.recorded(this)) {
+      execution.executor.execute(this); // granted while we were recording
+    } else if (execution.cancelled && casPhase(queued, phase(attemptOf(queued), OWNED))) {
+      ended(endCancelled()); // Dekker with cancel(), as in afterFailure()
+    }
+  }
+
+  private java.util.Set<String> tags() {
+    java.util.Set<String> tags = new java.util.TreeSet<>();
+    for (ConcurrencyLimits.Slot slot : slots) {
+      tags.add(slot.tag);
+    }
+    return tags;
+  }
+
+  /** Another task run's release granted this waiting one its slots. */
+  final void startGranted() {
     execution.executor.execute(this);
+  }
+
+  @Override
+  final void releaseSlots() {
+    if (slots != null) {
+      execution.engine.limits.release(this);
+    }
   }
 
   @Override
@@ -76,7 +143,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       mdc.close();
     }
     if (code != PENDING_OUTCOME) {
-      ended(code);
+      ended(code, true);
     }
   }
 
@@ -131,6 +198,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       timer.cancel(false);
     }
     if (failure == null) {
+      releaseSlots();
       storeResult(value);
       error = null; // a failed attempt before this one is in the history, not the outcome
       endNanos = System.nanoTime();

@@ -16,7 +16,7 @@ final class ElementNode extends AttemptNode {
   private final String name;
 
   ElementNode(MapNode map, int element, @Nullable Object item, long createdNanos) {
-    super(map.execution, createdNanos);
+    super(map.execution, createdNanos, map.execution.plan.slots[map.index]);
     this.map = map;
     this.element = element;
     this.item = item;
@@ -69,7 +69,7 @@ final class ElementNode extends AttemptNode {
   }
 
   @Override
-  void ended(int code) {
-    map.elementEnded(code);
+  void ended(int code, boolean afterBody) {
+    map.elementEnded(code, afterBody);
   }
 }

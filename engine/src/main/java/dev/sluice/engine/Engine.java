@@ -10,7 +10,9 @@ import java.time.InstantSource;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +26,11 @@ public final class Engine implements AutoCloseable {
   final Listeners listeners;
   final InstantSource clock;
   final Mdc mdc = new Mdc();
+  final ConcurrencyLimits limits;
   private final boolean retainResults;
   private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Set<Execution> active = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   @Inject
   Engine(
@@ -33,7 +38,9 @@ public final class Engine implements AutoCloseable {
       Timer timer,
       Listeners listeners,
       InstantSource clock,
+      ConcurrencyLimits limits,
       EngineConfiguration configuration) {
+    this.limits = limits;
     this.executor = executor;
     this.timer = timer;
     this.listeners = listeners;
@@ -49,6 +56,10 @@ public final class Engine implements AutoCloseable {
    *     or uncoercible parameter
    */
   public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
+    if (closed) {
+      throw new IllegalStateException(
+          "this Sluice instance is closed; create a new one to run flows");
+    }
     Execution execution = prepare(flow, parameters, null);
     execution.begin();
     return execution;
@@ -66,10 +77,15 @@ public final class Engine implements AutoCloseable {
   Execution prepare(Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent) {
     Objects.requireNonNull(flow, "flow");
     Objects.requireNonNull(parameters, "parameters");
-    Plan plan = plans.computeIfAbsent(flow, Plan::new);
+    Plan plan = plans.computeIfAbsent(flow, f -> new Plan(f, limits));
     @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
     return new Execution(this, plan, values, parent, release);
+  }
+
+  /** Concurrency slots in use, per limited tag; all zero when nothing runs. */
+  public Map<String, Integer> concurrencySlotsInUse() {
+    return limits.inUse();
   }
 
   /** The executor attempts run on. */
@@ -77,9 +93,26 @@ public final class Engine implements AutoCloseable {
     return executor;
   }
 
-  /** Closes the executor and the timer. Runs in progress are not waited for. */
+  /** A run started; it is cancelled if the engine closes before it ends. */
+  void started(Execution execution) {
+    active.add(execution);
+  }
+
+  /** A run ended. */
+  void ended(Execution execution) {
+    active.remove(execution);
+  }
+
+  /**
+   * Cancels the runs still in progress (they end Cancelled), then closes the executor and the
+   * timer.
+   */
   @Override
   public void close() {
+    closed = true;
+    for (Execution execution : active) {
+      execution.cancel("the Sluice instance was closed");
+    }
     try {
       executor.close();
     } finally {

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param settings settings given in code (highest precedence), keys without {@code sluice.}
  * @param retainResults whether every step's result is kept for the run record instead of being
  *     released once its consumers have it
+ * @param concurrencyLimits the most attempts that may run at once per tag, across all runs
  */
 public record EngineConfiguration(
     @Nullable String executorName,
@@ -27,16 +28,38 @@ public record EngineConfiguration(
     boolean discoverListeners,
     InstantSource clock,
     Map<String, String> settings,
-    boolean retainResults) {
+    boolean retainResults,
+    Map<String, Integer> concurrencyLimits) {
   public EngineConfiguration {
     listeners = List.copyOf(listeners);
     Objects.requireNonNull(clock, "clock");
     settings = Map.copyOf(settings);
+    concurrencyLimits = Map.copyOf(concurrencyLimits);
+  }
+
+  /** A configuration without concurrency limits. */
+  public EngineConfiguration(
+      @Nullable String executorName,
+      @Nullable TaskExecutor executor,
+      List<RunListener> listeners,
+      boolean discoverListeners,
+      InstantSource clock,
+      Map<String, String> settings,
+      boolean retainResults) {
+    this(
+        executorName,
+        executor,
+        listeners,
+        discoverListeners,
+        clock,
+        settings,
+        retainResults,
+        Map.of());
   }
 
   /** Defaults: executor from settings, no listeners, system clock. */
   public static EngineConfiguration defaults() {
     return new EngineConfiguration(
-        null, null, List.of(), true, InstantSource.system(), Map.of(), false);
+        null, null, List.of(), true, InstantSource.system(), Map.of(), false, Map.of());
   }
 }

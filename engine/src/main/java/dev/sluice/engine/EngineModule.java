@@ -8,7 +8,9 @@ import jakarta.inject.Singleton;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 /** How the engine's parts are made from the configuration. */
 @Module
@@ -39,6 +41,30 @@ interface EngineModule {
       ServiceLoader.load(RunListener.class).forEach(all::add);
     }
     return new Listeners(all);
+  }
+
+  @Provides
+  @Singleton
+  static ConcurrencyLimits limits(EngineConfiguration configuration, Settings settings) {
+    Map<String, Integer> limits = new TreeMap<>();
+    settings
+        .withPrefix("concurrency")
+        .forEach(
+            (tag, value) -> {
+              try {
+                limits.put(tag, Integer.parseInt(value.strip()));
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                    "setting 'concurrency."
+                        + tag
+                        + "' must be a whole number of slots, was '"
+                        + value
+                        + "'",
+                    e);
+              }
+            });
+    limits.putAll(configuration.concurrencyLimits());
+    return new ConcurrencyLimits(limits);
   }
 
   @Provides

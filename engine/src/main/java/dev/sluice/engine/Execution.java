@@ -185,6 +185,7 @@ final class Execution implements RunHandle {
 
   /** Starts the run: Running, then the steps without upstreams. */
   void begin() {
+    engine.started(this);
     synchronized (this) {
       attempts = 1;
       flowTransition(State.RUNNING);
@@ -213,9 +214,9 @@ final class Execution implements RunHandle {
   private void dispatchReady(int[] steps) {
     try {
       for (int step : steps) {
-        int code = ready(step);
-        if (code != TaskRunState.PENDING_OUTCOME) {
-          stepEnded(step, code);
+        int code = ready(step, false);
+        if (code >= 0) {
+          stepEnded(step, code, false);
         }
       }
     } catch (Throwable t) {
@@ -225,9 +226,10 @@ final class Execution implements RunHandle {
 
   /**
    * Step {@code i}'s last upstream ended: dispatch it, or end it at once. Returns its end code, or
-   * PENDING_OUTCOME when it was started.
+   * PENDING_OUTCOME when it was started (CONTINUED when it was handed over as the continuation of
+   * the attempt ending on this thread, which {@code next} allows).
    */
-  private int ready(int i) {
+  private int ready(int i, boolean next) {
     TaskRunState node = nodes[i];
     if (cancelled) {
       node.endWithoutRunning(new State.Cancelled(cancelReason));
@@ -284,8 +286,8 @@ final class Execution implements RunHandle {
     }
     return switch (node) {
       case TaskNode task -> {
-        task.dispatch();
-        yield TaskRunState.PENDING_OUTCOME;
+        task.dispatch(next);
+        yield next ? TaskRunState.CONTINUED : TaskRunState.PENDING_OUTCOME;
       }
       case MapNode map -> map.start();
       case SubflowNode subflow -> subflow.start();
@@ -297,8 +299,9 @@ final class Execution implements RunHandle {
    * Step {@code step} ended with {@code code}: release what it consumed, count down its downstream
    * steps and make ready those whose last upstream this was.
    */
-  void stepEnded(int step, int code) {
+  void stepEnded(int step, int code, boolean afterBody) {
     try {
+      boolean next = afterBody;
       int[] stack = null;
       int top = 0;
       int i = step;
@@ -312,8 +315,10 @@ final class Execution implements RunHandle {
             blocked.accumulateAndGet(d, c << 24 | i, Math::max);
           }
           if (remaining.decrementAndGet(d) == 0) {
-            int r = ready(d);
-            if (r != TaskRunState.PENDING_OUTCOME) {
+            int r = ready(d, next);
+            if (r == TaskRunState.CONTINUED) {
+              next = false;
+            } else if (r >= 0) {
               if (stack == null) {
                 stack = new int[16];
               } else if (top == stack.length) {
@@ -532,12 +537,14 @@ final class Execution implements RunHandle {
         }
       }
     }
+    engine.ended(this);
     future.complete(run);
   }
 
   /** The engine itself failed (a bug, or an Error outside task code): never leave a run hanging. */
   void abort(Throwable t) {
     log.error("Sluice engine failure in flow run '{}' of flow '{}'", id, plan.flowName, t);
+    engine.ended(this);
     future.completeExceptionally(
         new IllegalStateException(
             "the Sluice engine failed while running flow '" + plan.flowName + "'", t));

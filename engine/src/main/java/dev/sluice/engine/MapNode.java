@@ -101,13 +101,13 @@ final class MapNode extends TaskRunState {
     next.set(first);
     phase = phase(1, RUNNING);
     for (int k = 0; k < first; k++) {
-      elements[k].dispatch();
+      elements[k].dispatch(false);
     }
     return PENDING_OUTCOME;
   }
 
   /** An element ended: start the next one, and end the map after the last. */
-  void elementEnded(int code) {
+  void elementEnded(int code, boolean afterBody) {
     int unfinished = left.decrementAndGet();
     while (true) {
       int k = next.getAndIncrement();
@@ -115,14 +115,14 @@ final class MapNode extends TaskRunState {
         break;
       }
       if (!execution.cancelled) {
-        elements[k].dispatch();
+        elements[k].dispatch(afterBody);
         break;
       }
       elements[k].endWithoutRunning(new State.Cancelled(execution.cancelReason()));
       unfinished = left.decrementAndGet();
     }
     if (unfinished == 0) {
-      execution.stepEnded(index, complete());
+      execution.stepEnded(index, complete(), afterBody);
     }
   }
 
@@ -191,8 +191,8 @@ final class MapNode extends TaskRunState {
   }
 
   @Override
-  void ended(int code) {
-    execution.stepEnded(index, code);
+  void ended(int code, boolean afterBody) {
+    execution.stepEnded(index, code, afterBody);
   }
 
   @Override

@@ -68,7 +68,10 @@ final class Plan {
 
   final Map<String, Integer> indexByName;
 
-  Plan(Flow<?> flow) {
+  /** Per step, the concurrency slots each of its attempts needs, or null. */
+  final ConcurrencyLimits.Slot[][] slots;
+
+  Plan(Flow<?> flow, ConcurrencyLimits limits) {
     this.flowName = flow.name();
     this.options = flow.options();
     this.parameters = flow.parameters();
@@ -169,6 +172,10 @@ final class Plan {
       if (upstreamCount[i] == 0) {
         roots[r++] = i;
       }
+    }
+    slots = new ConcurrencyLimits.Slot[size][];
+    for (int i = 0; i < size; i++) {
+      slots[i] = limits.slotsFor(steps[i].options().tags());
     }
     resultStep = flow.resultStep().map(index::get).orElse(-1);
     if (resultStep >= 0) {

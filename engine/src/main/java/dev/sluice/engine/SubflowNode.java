@@ -147,7 +147,7 @@ final class SubflowNode extends TaskRunState {
   }
 
   @Override
-  void ended(int code) {
-    execution.stepEnded(index, code);
+  void ended(int code, boolean afterBody) {
+    execution.stepEnded(index, code, afterBody);
   }
 }

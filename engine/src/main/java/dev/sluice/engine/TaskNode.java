@@ -12,7 +12,7 @@ final class TaskNode extends AttemptNode {
   private final TaskStep<?> step;
 
   TaskNode(Execution execution, int index) {
-    super(execution, execution.startNanos);
+    super(execution, execution.startNanos, execution.plan.slots[index]);
     this.index = index;
     this.step = (TaskStep<?>) execution.plan.steps[index];
   }
@@ -58,7 +58,7 @@ final class TaskNode extends AttemptNode {
   }
 
   @Override
-  void ended(int code) {
-    execution.stepEnded(index, code);
+  void ended(int code, boolean afterBody) {
+    execution.stepEnded(index, code, afterBody);
   }
 }

@@ -50,6 +50,9 @@ abstract class TaskRunState {
   /** Not ended: a retry was scheduled, or the run was handed to the executor. */
   static final int PENDING_OUTCOME = -1;
 
+  /** Not ended: handed to the executor as the continuation of the attempt ending on this thread. */
+  static final int CONTINUED = -2;
+
   private static final VarHandle PHASE;
 
   static {
@@ -103,8 +106,17 @@ abstract class TaskRunState {
   /** Called when a retry is due: starts attempt {@code attemptOf(phase)}. */
   abstract void redispatch();
 
-  /** Tells the task run's parent that it ended with {@code code}. */
-  abstract void ended(int code);
+  /**
+   * Tells the task run's parent that it ended with {@code code}. {@code afterBody} is true when
+   * called on an executor thread right after an attempt's body returned, so the first attempt this
+   * makes ready may run next on the same thread ({@link
+   * dev.sluice.api.executor.TaskExecutor#executeNext}).
+   */
+  abstract void ended(int code, boolean afterBody);
+
+  final void ended(int code) {
+    ended(code, false);
+  }
 
   final UUID id() {
     UUID value = id;
@@ -197,8 +209,12 @@ abstract class TaskRunState {
     transition(end);
   }
 
+  /** Gives back the concurrency slots the current attempt holds or waits for; owner only. */
+  void releaseSlots() {}
+
   /** Ends the current attempt and the task run Cancelled; owner only. Returns CANCEL. */
   final int endCancelled() {
+    releaseSlots();
     endNanos = System.nanoTime();
     transition(new State.Cancelled(execution.cancelReason()));
     return CANCEL;
@@ -210,6 +226,7 @@ abstract class TaskRunState {
    * Owner only; the phase is {@code OWNED}.
    */
   final int afterFailure(int attempt, Throwable failure, boolean timedOut) {
+    releaseSlots();
     RetryPolicy policy = options().retryPolicy();
     if (execution.cancelled) {
       return endCancelled();

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {
+  private static final ConcurrencyLimits NO_LIMITS = new ConcurrencyLimits(java.util.Map.of());
 
   private static TaskStep<Object> task(String name, List<Input> inputs, List<Input> waitFor) {
     return task(name, inputs, waitFor, null, TaskOptions.DEFAULTS);
@@ -79,7 +80,7 @@ class PlanTest {
 
   @Test
   void numbersStepsInDefinitionOrder() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.size).isEqualTo(6);
     assertThat(plan.flowName).isEqualTo("sample");
@@ -92,7 +93,7 @@ class PlanTest {
 
   @Test
   void upstreamCountCountsEveryStepEdgeButNoParameter() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     // d: b twice (duplicates count) and c as wait-for; e: d and the condition's c.
     assertThat(plan.upstreamCount).containsExactly(0, 1, 1, 3, 2, 0);
@@ -100,14 +101,14 @@ class PlanTest {
 
   @Test
   void rootsAreTheStepsWithoutUpstreamStepsInDefinitionOrder() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.roots).containsExactly(0, 5);
   }
 
   @Test
   void downstreamListsInCsrForm() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.downStart).containsExactly(0, 2, 4, 6, 7, 7, 7);
     assertThat(down(plan, 0)).containsExactly(1, 2);
@@ -120,7 +121,7 @@ class PlanTest {
 
   @Test
   void downstreamEdgesCountMatchesUpstreamCounts() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     int[] incoming = new int[plan.size];
     for (int d : plan.down) {
@@ -131,7 +132,7 @@ class PlanTest {
 
   @Test
   void downOutcomeMarksOutcomeEdges() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(downOutcome(plan, 0)).containsExactly(false, true);
     assertThat(downOutcome(plan, 1)).containsExactly(false, false);
@@ -141,7 +142,7 @@ class PlanTest {
 
   @Test
   void handledOnlyWhenEveryLeavingEdgeIsAnOutcomeEdge() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     // a has one value edge and one outcome edge; d only an outcome edge; sinks are never handled.
     assertThat(plan.handled).containsExactly(false, false, false, true, false, false);
@@ -149,7 +150,7 @@ class PlanTest {
 
   @Test
   void argumentSourcesEncodeParametersAsNegativeNumbers() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.argSources[0]).isEmpty();
     assertThat(plan.argSources[1]).containsExactly(0, -1);
@@ -164,7 +165,7 @@ class PlanTest {
 
   @Test
   void conditionSourceIsRecorded() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.conditionSource)
         .containsExactly(
@@ -173,7 +174,7 @@ class PlanTest {
 
   @Test
   void consumerCountCountsDistinctReadersOfTheValue() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     // a: b and c; b: d (twice, counted once); c: e's condition (d only waits for it);
     // d: e; e and f: nobody.
@@ -185,7 +186,7 @@ class PlanTest {
 
   @Test
   void keepResultForTheResultStepAndStepsThatAskForIt() {
-    Plan plan = new Plan(sample());
+    Plan plan = new Plan(sample(), NO_LIMITS);
 
     assertThat(plan.resultStep).isEqualTo(4);
     assertThat(plan.keepResult).containsExactly(false, false, false, false, true, true);
@@ -202,7 +203,7 @@ class PlanTest {
                 task("a", List.of(), List.of()), task("b", List.of(Input.value("a")), List.of())),
             null);
 
-    Plan plan = new Plan(flow);
+    Plan plan = new Plan(flow, NO_LIMITS);
 
     assertThat(plan.resultStep).isEqualTo(-1);
     assertThat(plan.keepResult).containsExactly(false, false);
@@ -212,7 +213,8 @@ class PlanTest {
 
   @Test
   void emptyFlow() {
-    Plan plan = new Plan(Flow.of("empty", FlowOptions.DEFAULTS, List.of(), List.of(), null));
+    Plan plan =
+        new Plan(Flow.of("empty", FlowOptions.DEFAULTS, List.of(), List.of(), null), NO_LIMITS);
 
     assertThat(plan.size).isZero();
     assertThat(plan.roots).isEmpty();
@@ -235,7 +237,7 @@ class PlanTest {
                 task("x", List.of(Input.outcome("root")), List.of())),
             null);
 
-    Plan plan = new Plan(flow);
+    Plan plan = new Plan(flow, NO_LIMITS);
 
     assertThat(down(plan, 0)).containsExactly(1, 2, 3);
     assertThat(downOutcome(plan, 0)).containsExactly(false, false, true);

@@ -18,6 +18,17 @@ public interface TaskExecutor extends AutoCloseable {
   void execute(Attempt attempt);
 
   /**
+   * Like {@link #execute}, for an attempt made ready by the attempt now ending on this thread,
+   * after that attempt's body returned: an executor may run it on this thread as soon as the
+   * current attempt is done, saving a hand-off through its queue (a chain of steps then costs no
+   * queue operation). The engine passes at most one such attempt per ending attempt. Default:
+   * {@link #execute}.
+   */
+  default void executeNext(Attempt attempt) {
+    execute(attempt);
+  }
+
+  /**
    * Called by a thread that waits for {@code done}, typically the caller of a blocking run. An
    * executor that runs attempts on the waiting thread (the local executor) runs them here until
    * {@code done} completes; others just wait, which is the default.

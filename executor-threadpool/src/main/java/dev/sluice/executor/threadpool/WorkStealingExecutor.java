@@ -1,0 +1,147 @@
+package dev.sluice.executor.threadpool;
+
+import dev.sluice.api.executor.Attempt;
+import dev.sluice.api.executor.TaskExecutor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs attempts on a {@link ForkJoinPool} of platform threads: each worker takes its own newest
+ * work first and idle workers steal. An attempt made ready by the attempt ending on a worker
+ * ({@link #executeNext}) runs next on that worker without passing through a queue, so a chain of
+ * steps stays on one thread.
+ */
+final class WorkStealingExecutor implements TaskExecutor {
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final ForkJoinPool pool;
+  private final boolean shared;
+  private final int parallelism;
+
+  WorkStealingExecutor(int parallelism, boolean shared) {
+    this.parallelism = parallelism;
+    this.shared = shared;
+    String prefix = "sluice-worker-" + POOLS.incrementAndGet() + "-";
+    AtomicInteger workers = new AtomicInteger();
+    this.pool =
+        new ForkJoinPool(
+            parallelism,
+            p -> {
+              Worker w = new Worker(p, this);
+              w.setName(prefix + workers.incrementAndGet());
+              return w;
+            },
+            null,
+            false);
+  }
+
+  /** A pool thread, with the slot for the attempt to run after the current one. */
+  static final class Worker extends ForkJoinWorkerThread {
+    final WorkStealingExecutor owner;
+    boolean running;
+    @Nullable Attempt next;
+
+    Worker(ForkJoinPool pool, WorkStealingExecutor owner) {
+      super(null, pool, true);
+      this.owner = owner;
+      setDaemon(true);
+    }
+  }
+
+  /** The pool's unit of work: runs an attempt, then the continuations it leaves. */
+  static final class AttemptTask extends ForkJoinTask<Void> {
+    private final Attempt attempt;
+
+    AttemptTask(Attempt attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public Void getRawResult() {
+      return null;
+    }
+
+    @Override
+    protected void setRawResult(Void value) {}
+
+    @Override
+    protected boolean exec() {
+      Thread thread = Thread.currentThread();
+      if (thread instanceof Worker worker) {
+        worker.running = true;
+        try {
+          Attempt current = attempt;
+          while (current != null) {
+            current.run();
+            current = worker.next;
+            worker.next = null;
+          }
+        } finally {
+          // If an attempt broke its contract by throwing, its continuation still gets a thread.
+          Attempt orphan = worker.next;
+          worker.next = null;
+          worker.running = false;
+          if (orphan != null) {
+            worker.owner.execute(orphan);
+          }
+        }
+      } else {
+        attempt.run();
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public String name() {
+    return ThreadPoolExecutorProvider.NAME;
+  }
+
+  @Override
+  public void execute(Attempt attempt) {
+    try {
+      pool.execute(new AttemptTask(attempt));
+    } catch (RejectedExecutionException e) {
+      attempt.reject(e);
+    }
+  }
+
+  @Override
+  public void executeNext(Attempt attempt) {
+    if (Thread.currentThread() instanceof Worker worker
+        && worker.owner == this
+        && worker.running
+        && worker.next == null) {
+      worker.next = attempt;
+    } else {
+      execute(attempt);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (shared) {
+      return; // a shared pool lives as long as the process
+    }
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "threadpool(platform, parallelism=" + parallelism + (shared ? ", shared)" : ")");
+  }
+}
