@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,6 +67,16 @@ public final class Sluice implements AutoCloseable {
    */
   public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
     return engine.start(flow, parameters);
+  }
+
+  /**
+   * Cancels the flow run with this id if it is in progress on this instance: nothing new starts,
+   * running attempts are interrupted, unfinished tasks and the flow end Cancelled.
+   *
+   * @return false if no such run is in progress
+   */
+  public boolean cancel(UUID flowRunId, String reason) {
+    return engine.cancel(flowRunId, reason);
   }
 
   /**

@@ -10,15 +10,17 @@ public final class Durations {
   /** {@code d} as 850 µs, 12.3 ms, 4.02 s or 3 min 5 s. */
   public static String format(Duration d) {
     long nanos = d.toNanos();
+    // Each bound is where rounding would print the next unit's first value (1000.0 ms, 60.00 s).
     if (nanos < 1_000_000) {
       return String.format(Locale.ROOT, "%d µs", nanos / 1_000);
     }
-    if (nanos < 1_000_000_000) {
+    if (nanos < 999_950_000) {
       return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
-    if (nanos < 60_000_000_000L) {
+    if (nanos < 59_995_000_000L) {
       return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
-    return String.format(Locale.ROOT, "%d min %d s", d.toMinutes(), d.toSecondsPart());
+    long seconds = Math.round(nanos / 1e9);
+    return String.format(Locale.ROOT, "%d min %d s", seconds / 60, seconds % 60);
   }
 }

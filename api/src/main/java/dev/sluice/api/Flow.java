@@ -109,9 +109,7 @@ public final class Flow<R> {
     if (resultStep != null && !stepsByName.containsKey(resultStep)) {
       problems.add("the result step '" + resultStep + "' is not a step of this flow");
     }
-    if (problems.isEmpty()) {
-      problems.addAll(findCycles());
-    }
+    problems.addAll(findCycles()); // names that resolve to nothing are skipped there
     return problems;
   }
 
@@ -179,10 +177,12 @@ public final class Flow<R> {
     }
     int[][] upstreams = new int[n][];
     for (int i = 0; i < n; i++) {
+      int self = i;
       upstreams[i] =
           steps.get(i).upstreams().stream()
               .map(in -> index.get(in.source()))
               .filter(Objects::nonNull)
+              .filter(up -> up != self) // reported as "depends on itself"
               .mapToInt(Integer::intValue)
               .toArray();
     }

@@ -228,6 +228,10 @@ public sealed interface State {
    * @param reason why it was skipped
    */
   record Skipped(String reason) implements State {
+    public Skipped {
+      Objects.requireNonNull(reason, "reason");
+    }
+
     @Override
     public StateType type() {
       return StateType.COMPLETED;
@@ -325,6 +329,10 @@ public sealed interface State {
    * @param reason why, as given to the cancel call
    */
   record Cancelled(String reason) implements State {
+    public Cancelled {
+      Objects.requireNonNull(reason, "reason");
+    }
+
     @Override
     public StateType type() {
       return StateType.CANCELLED;

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -339,9 +338,6 @@ class FlowTest {
           .allSatisfy(p -> assertThat(p).contains("which is not a step or parameter"));
     }
 
-    @Disabled(
-        "bug: Flow.validate skips cycle detection whenever any other problem was found, so a"
-            + " cycle is not reported together with unrelated problems")
     @Test
     void aCycleIsReportedTogetherWithAnUnrelatedProblem() {
       // DESIGN.md: "Validation reports all problems at once"; Flow.of: "listing every problem".

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.reflect.ParameterizedType;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TypeRefTest {
@@ -90,8 +89,6 @@ class TypeRefTest {
     assertThat(TypeRefTest.<String>captureTypeVariable().rawType()).isEqualTo(Object.class);
   }
 
-  @Disabled(
-      "bug: TypeRef.rawType returns Object.class for a generic array type such as List<String>[]")
   @Test
   void theRawTypeOfAGenericArrayIsAnArrayOfTheRawComponent() {
     TypeRef<List<String>[]> ref = new TypeRef<>() {};

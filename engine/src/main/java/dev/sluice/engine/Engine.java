@@ -10,7 +10,7 @@ import java.time.InstantSource;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +29,7 @@ public final class Engine implements AutoCloseable {
   final ConcurrencyLimits limits;
   private final boolean retainResults;
   private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
-  private final Set<Execution> active = ConcurrentHashMap.newKeySet();
+  private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   @Inject
@@ -83,6 +83,16 @@ public final class Engine implements AutoCloseable {
     return new Execution(this, plan, values, parent, release);
   }
 
+  /**
+   * Cancels the flow run with this id, if it is in progress here (see {@link RunHandle#cancel}).
+   *
+   * @return false if no such run is in progress
+   */
+  public boolean cancel(UUID flowRunId, String reason) {
+    Execution execution = active.get(flowRunId);
+    return execution != null && execution.cancel(reason);
+  }
+
   /** Concurrency slots in use, per limited tag; all zero when nothing runs. */
   public Map<String, Integer> concurrencySlotsInUse() {
     return limits.inUse();
@@ -95,12 +105,12 @@ public final class Engine implements AutoCloseable {
 
   /** A run started; it is cancelled if the engine closes before it ends. */
   void started(Execution execution) {
-    active.add(execution);
+    active.put(execution.id, execution);
   }
 
   /** A run ended. */
   void ended(Execution execution) {
-    active.remove(execution);
+    active.remove(execution.id);
   }
 
   /**
@@ -110,7 +120,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Execution execution : active) {
+    for (Execution execution : active.values()) {
       execution.cancel("the Sluice instance was closed");
     }
     try {
