@@ -22,10 +22,8 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
   final ConcurrencyLimits.Slot @Nullable [] slots;
 
-  // Guarded by the ConcurrencyLimits lock.
-  boolean holding;
-  boolean granted;
-  boolean recorded;
+  /** The slots of the current attempt, held or awaited; owner only. */
+  private ConcurrencyLimits.@Nullable Permit permit;
 
   AttemptNode(Execution execution, long createdNanos, ConcurrencyLimits.Slot @Nullable [] slots) {
     super(execution, createdNanos);
@@ -43,7 +41,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
    */
   final void dispatch(boolean next) {
     int queued = phase(attempts + 1, QUEUED);
-    if (slots != null && !execution.engine.limits.admit(this)) {
+    if (slots != null && !admitted()) {
       waitForSlots(queued);
       return;
     }
@@ -67,7 +65,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     if (whereOf(queued) != QUEUED || !casPhase(queued, phase(attemptOf(queued), OWNED))) {
       return; // cancelled while waiting for its retry
     }
-    if (execution.engine.limits.admit(this)) {
+    if (admitted()) {
       phase = queued;
       execution.executor.execute(this);
     } else {
@@ -75,13 +73,21 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
+  /** Asks for the next attempt's slots; true if they are held now. Owner only. */
+  private boolean admitted() {
+    permit = execution.engine.limits.admit(this);
+    return permit.held;
+  }
+
   /** The slots are taken: record the wait, then publish QUEUED. Owner only. */
   private void waitForSlots(int queued) {
     transition(new State.AwaitingConcurrencySlot(tags()));
+    ConcurrencyLimits.Permit awaited = permit;
     phase = queued;
-    if (execution.engine.limits.recorded(this)) {
+    if (execution.engine.limits.recorded(awaited)) {
       execution.executor.execute(this); // granted while we were recording
     } else if (execution.cancelled && casPhase(queued, phase(attemptOf(queued), OWNED))) {
+      releaseNow();
       ended(endCancelled()); // Dekker with cancel(), as in afterFailure()
     }
   }
@@ -99,11 +105,38 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     execution.executor.execute(this);
   }
 
-  @Override
-  final void releaseSlots() {
-    if (slots != null) {
-      execution.engine.limits.release(this);
+  /** Gives back the current attempt's slots: its code is not running. Owner only. */
+  private void releaseNow() {
+    ConcurrencyLimits.Permit current = permit;
+    if (current != null) {
+      permit = null;
+      execution.engine.limits.release(current);
     }
+  }
+
+  /**
+   * Detaches the current attempt's slots, decided while its code may still run: they are given back
+   * when the code returns ({@link #runAttempt}), or after the grace period if it ignores its
+   * interrupt. Owner only; call before anything can start another attempt.
+   */
+  private void releaseWhenCodeReturns() {
+    ConcurrencyLimits.Permit current = permit;
+    if (current == null) {
+      return;
+    }
+    permit = null;
+    ConcurrencyLimits limits = execution.engine.limits;
+    execution.timer.schedule(
+        () -> {
+          if (limits.release(current)) {
+            log.warn(
+                "Task run '{}' still runs {} after it was timed out or cancelled; its concurrency"
+                    + " slots are released anyway",
+                name(),
+                limits.grace());
+          }
+        },
+        limits.grace().toNanos());
   }
 
   @Override
@@ -149,8 +182,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   private int runAttempt(int attempt) {
     if (execution.cancelled) {
+      releaseNow();
       return endCancelled();
     }
+    ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
     long start = System.nanoTime();
     attempts = attempt;
     if (firstStartNanos == 0) {
@@ -161,7 +196,12 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     phase = running;
     // Dekker with cancel(), as in afterFailure(): a cancel that missed RUNNING is seen here.
     if (execution.cancelled) {
-      return casPhase(running, phase(attempt, OWNED)) ? endCancelled() : PENDING_OUTCOME;
+      if (casPhase(running, phase(attempt, OWNED))) {
+        releaseNow();
+        return endCancelled();
+      }
+      releaseCode(mine);
+      return PENDING_OUTCOME;
     }
     Duration timeout = options().timeout();
     ScheduledFuture<?> timer =
@@ -184,6 +224,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
         Thread.onSpinWait();
       }
       Thread.interrupted();
+      releaseCode(mine);
       if (log.isWarnEnabled()) {
         log.warn(
             "Task run '{}' attempt {} returned {} ms after it was timed out or cancelled; its"
@@ -197,8 +238,8 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     if (timer != null) {
       timer.cancel(false);
     }
+    releaseNow();
     if (failure == null) {
-      releaseSlots();
       storeResult(value);
       error = null; // a failed attempt before this one is in the history, not the outcome
       endNanos = System.nanoTime();
@@ -213,6 +254,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       return; // finished in time, or cancelled
     }
     boolean interrupted = interruptRunner();
+    releaseWhenCodeReturns();
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
@@ -244,6 +286,13 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
+  /** The code of an attempt decided by someone else returned: its slots can go. */
+  private void releaseCode(ConcurrencyLimits.@Nullable Permit mine) {
+    if (mine != null) {
+      execution.engine.limits.release(mine);
+    }
+  }
+
   /** Interrupts the thread running the current attempt; the caller has just won the phase CAS. */
   private boolean interruptRunner() {
     interrupting = true;
@@ -267,6 +316,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
         && casPhase(current, phase(attemptOf(current), OWNED))) {
       if (where == RUNNING) {
         interruptRunner();
+        releaseWhenCodeReturns();
+      } else {
+        releaseNow();
       }
       ended(endCancelled());
     }
@@ -280,6 +332,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       return;
     }
     attempts = attempt;
+    releaseNow();
     int code =
         afterFailure(
             attempt,

@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,10 +18,19 @@ import org.jspecify.annotations.Nullable;
  * that cannot start waits in a queue, holding no thread; a release hands freed slots to waiters in
  * arrival order (a waiter whose slots are all free is served even if an earlier one is not).
  *
+ * <p>Each attempt's slots are a {@link Permit}, released exactly once: when the attempt's code
+ * returns, or when it is decided without running. An attempt timed out or cancelled while its code
+ * runs keeps its slots until the code returns (so the limit holds, counted inside the tasks), or
+ * until a grace period ends if the code ignores its interrupt (so a stubborn task cannot block its
+ * tag for ever).
+ *
  * <p>One lock guards the slot counts and the queue; it is held for a few instructions, never while
  * task code or listeners run, and tasks without limited tags never take it.
  */
 final class ConcurrencyLimits {
+  /** How long a timed-out or cancelled attempt may keep its slots while its code still runs. */
+  static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
   /** One limited tag. */
   static final class Slot {
     final String tag;
@@ -33,11 +43,29 @@ final class ConcurrencyLimits {
     }
   }
 
+  /** The slots of one attempt. All fields are guarded by the lock. */
+  static final class Permit {
+    final AttemptNode node;
+    boolean held;
+    boolean waiting;
+    boolean released;
+    boolean recorded;
+
+    Permit(AttemptNode node) {
+      this.node = node;
+    }
+  }
+
   private final Map<String, Slot> slots;
+  private final Duration grace;
   private final ReentrantLock lock = new ReentrantLock();
-  private final ArrayDeque<AttemptNode> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Permit> waiting = new ArrayDeque<>();
 
   ConcurrencyLimits(Map<String, Integer> limits) {
+    this(limits, DEFAULT_GRACE);
+  }
+
+  ConcurrencyLimits(Map<String, Integer> limits, Duration grace) {
     Map<String, Slot> byTag = new TreeMap<>();
     limits.forEach(
         (tag, limit) -> {
@@ -48,6 +76,11 @@ final class ConcurrencyLimits {
           byTag.put(tag, new Slot(tag, limit));
         });
     this.slots = Map.copyOf(byTag);
+    this.grace = grace;
+  }
+
+  Duration grace() {
+    return grace;
   }
 
   /** The limited slots a task with these tags needs, in tag order; null when none is limited. */
@@ -67,78 +100,89 @@ final class ConcurrencyLimits {
   }
 
   /**
-   * Takes the slots {@code node} needs if all are free (true: it may run now). Otherwise queues it
-   * (false): the caller records that it waits, then calls {@link #recorded}.
+   * A permit for {@code node}'s next attempt: held at once if all its slots are free, else queued.
+   * For a queued permit the caller records that the attempt waits, then calls {@link #recorded}.
    */
-  boolean admit(AttemptNode node) {
+  Permit admit(AttemptNode node) {
+    Permit permit = new Permit(node);
     lock.lock();
     try {
       if (free(node.slots)) {
-        take(node);
+        take(permit);
+      } else {
+        permit.waiting = true;
+        waiting.addLast(permit);
+      }
+      return permit;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The caller recorded that {@code permit}'s attempt waits. Returns true if the permit was granted
+   * meanwhile: the caller then hands the attempt to the executor. Otherwise whoever frees the slots
+   * will.
+   */
+  boolean recorded(Permit permit) {
+    lock.lock();
+    try {
+      permit.recorded = true;
+      return permit.held;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Gives {@code permit} back (once; later calls do nothing): frees its slots, or takes it out of
+   * the queue, and grants freed slots to waiters, which are handed to their executor at once.
+   *
+   * @return whether this call released it
+   */
+  boolean release(Permit permit) {
+    List<Permit> start = null;
+    lock.lock();
+    try {
+      if (permit.released) {
+        return false;
+      }
+      permit.released = true;
+      if (permit.waiting) {
+        waiting.remove(permit);
+        permit.waiting = false;
         return true;
       }
-      node.granted = false;
-      node.recorded = false;
-      waiting.addLast(node);
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * The caller recorded that {@code node} waits. Returns true if its slots were granted meanwhile:
-   * the caller then hands it to the executor. Otherwise whoever frees its slots will.
-   */
-  boolean recorded(AttemptNode node) {
-    lock.lock();
-    try {
-      node.recorded = true;
-      return node.granted;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * {@code node}'s attempt was decided (or cancelled while waiting): frees its slots or leaves the
-   * queue, and grants freed slots to waiters, which are handed to their executor at once.
-   */
-  void release(AttemptNode node) {
-    List<AttemptNode> start = null;
-    lock.lock();
-    try {
-      if (node.holding) {
-        for (Slot slot : node.slots) {
-          slot.used--;
-        }
-        node.holding = false;
-        node.granted = false;
-        for (Iterator<AttemptNode> it = waiting.iterator(); it.hasNext(); ) {
-          AttemptNode waiter = it.next();
-          if (free(waiter.slots)) {
-            it.remove();
-            take(waiter);
-            waiter.granted = true;
-            if (waiter.recorded) {
-              if (start == null) {
-                start = new ArrayList<>(2);
-              }
-              start.add(waiter);
+      if (!permit.held) {
+        return true;
+      }
+      for (Slot slot : permit.node.slots) {
+        slot.used--;
+      }
+      permit.held = false;
+      for (Iterator<Permit> it = waiting.iterator(); it.hasNext(); ) {
+        Permit waiter = it.next();
+        if (free(waiter.node.slots)) {
+          it.remove();
+          waiter.waiting = false;
+          take(waiter);
+          if (waiter.recorded) {
+            if (start == null) {
+              start = new ArrayList<>(2);
             }
+            start.add(waiter);
           }
         }
-      } else {
-        waiting.remove(node);
       }
     } finally {
       lock.unlock();
     }
     if (start != null) {
-      for (AttemptNode waiter : start) {
-        waiter.startGranted();
+      for (Permit granted : start) {
+        granted.node.startGranted();
       }
     }
+    return true;
   }
 
   private static boolean free(Slot[] needed) {
@@ -150,11 +194,11 @@ final class ConcurrencyLimits {
     return true;
   }
 
-  private static void take(AttemptNode node) {
-    for (Slot slot : node.slots) {
+  private static void take(Permit permit) {
+    for (Slot slot : permit.node.slots) {
       slot.used++;
     }
-    node.holding = true;
+    permit.held = true;
   }
 
   /** Slots in use per limited tag. */

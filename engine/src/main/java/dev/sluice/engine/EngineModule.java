@@ -5,6 +5,7 @@ import dagger.Provides;
 import dev.sluice.api.RunListener;
 import dev.sluice.api.executor.TaskExecutor;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,28 @@ interface EngineModule {
               }
             });
     limits.putAll(configuration.concurrencyLimits());
-    return new ConcurrencyLimits(limits);
+    Duration grace =
+        settings
+            .get("concurrency-grace")
+            .map(EngineModule::duration)
+            .orElse(ConcurrencyLimits.DEFAULT_GRACE);
+    return new ConcurrencyLimits(limits, grace);
+  }
+
+  /** A duration setting: ISO-8601 ({@code PT5S}) or milliseconds. */
+  private static Duration duration(String value) {
+    try {
+      return value.strip().startsWith("P") || value.strip().startsWith("p")
+          ? Duration.parse(value.strip())
+          : Duration.ofMillis(Long.parseLong(value.strip()));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "setting 'concurrency-grace' must be a duration such as PT5S or a number of"
+              + " milliseconds, was '"
+              + value
+              + "'",
+          e);
+    }
   }
 
   @Provides

@@ -209,12 +209,8 @@ abstract class TaskRunState {
     transition(end);
   }
 
-  /** Gives back the concurrency slots the current attempt holds or waits for; owner only. */
-  void releaseSlots() {}
-
   /** Ends the current attempt and the task run Cancelled; owner only. Returns CANCEL. */
   final int endCancelled() {
-    releaseSlots();
     endNanos = System.nanoTime();
     transition(new State.Cancelled(execution.cancelReason()));
     return CANCEL;
@@ -226,7 +222,6 @@ abstract class TaskRunState {
    * Owner only; the phase is {@code OWNED}.
    */
   final int afterFailure(int attempt, Throwable failure, boolean timedOut) {
-    releaseSlots();
     RetryPolicy policy = options().retryPolicy();
     if (execution.cancelled) {
       return endCancelled();

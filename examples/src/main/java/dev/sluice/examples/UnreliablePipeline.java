@@ -71,6 +71,7 @@ public final class UnreliablePipeline {
     try (Sluice sluice = Sluice.create()) {
       FlowRun run = sluice.run(FLOW, parameters);
       System.out.println();
+      System.out.println("Executor: " + sluice.executor());
       System.out.print(run.summary());
       System.exit(run.state().isCompleted() ? 0 : 1);
     }

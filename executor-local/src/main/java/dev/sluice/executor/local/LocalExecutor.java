@@ -147,6 +147,6 @@ final class LocalExecutor implements TaskExecutor {
 
   @Override
   public String toString() {
-    return "LocalExecutor";
+    return "local";
   }
 }

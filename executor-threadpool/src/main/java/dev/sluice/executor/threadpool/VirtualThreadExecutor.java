@@ -78,6 +78,11 @@ final class VirtualThreadExecutor implements TaskExecutor {
     }
   }
 
+  /** Virtual threads running attempts right now. */
+  int liveThreads() {
+    return live.size();
+  }
+
   @Override
   public void close() {
     if (shared) {

@@ -1,0 +1,247 @@
+package dev.sluice.executor.threadpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Flows;
+import dev.sluice.Ref;
+import dev.sluice.Sluice;
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.State;
+import dev.sluice.api.executor.ExecutorProvider;
+import dev.sluice.api.executor.ExecutorSettings;
+import dev.sluice.api.executor.TaskExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ThreadPoolExecutorTest {
+
+  static List<Thread> sluiceThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("sluice-"))
+        .toList();
+  }
+
+  /** Threads named sluice-* that are still alive after waiting a little for them to end. */
+  static List<String> leftoverThreads(Set<Thread> before) throws InterruptedException {
+    for (Thread t : sluiceThreads()) {
+      if (!before.contains(t)) {
+        t.join(5_000);
+      }
+    }
+    return sluiceThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName).toList();
+  }
+
+  private static Flow<Integer> fanOut(int width) {
+    return Flows.named("fan-out")
+        .returning(
+            f -> {
+              var root = f.task("root", () -> 1);
+              List<Ref<Integer>> parts = new ArrayList<>();
+              for (int i = 0; i < width; i++) {
+                int k = i;
+                parts.add(f.task("part" + i, root, x -> x + k));
+              }
+              return f.gather("sum", parts, l -> l.stream().mapToInt(Integer::intValue).sum());
+            });
+  }
+
+  @Test
+  void itIsFoundByNameAndPreferredOverLocal() {
+    List<String> names = new ArrayList<>();
+    ServiceLoader.load(ExecutorProvider.class).forEach(p -> names.add(p.name()));
+    assertThat(names).contains("threadpool");
+    try (Sluice sluice = Sluice.create()) {
+      assertThat(sluice.executor().name()).isEqualTo("threadpool");
+    }
+  }
+
+  @Test
+  void attemptsRunInParallelOnPoolThreads() throws Exception {
+    int parallelism = 4;
+    CountDownLatch together = new CountDownLatch(parallelism);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    Flow<Void> flow =
+        Flows.named("together")
+            .define(
+                f -> {
+                  for (int i = 0; i < parallelism; i++) {
+                    f.action(
+                        "t" + i,
+                        () -> {
+                          threads.add(Thread.currentThread().getName());
+                          together.countDown();
+                          // Completes only if all four run at the same time.
+                          if (!together.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("tasks did not run in parallel");
+                          }
+                        });
+                  }
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "4").build()) {
+      FlowRun run = sluice.run(flow);
+
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
+      assertThat(threads)
+          .hasSize(4)
+          .allSatisfy(name -> assertThat(name).startsWith("sluice-worker-"));
+    }
+  }
+
+  @Test
+  void virtualThreadsRunManyBlockingTasksAtOnce() {
+    int tasks = 200;
+    CountDownLatch together = new CountDownLatch(tasks);
+    Flow<Void> flow =
+        Flows.named("io-bound")
+            .define(
+                f -> {
+                  for (int i = 0; i < tasks; i++) {
+                    f.action(
+                        "wait" + i,
+                        () -> {
+                          assertThat(Thread.currentThread().isVirtual()).isTrue();
+                          together.countDown();
+                          if (!together.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("tasks did not run at once");
+                          }
+                        });
+                  }
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.threads", "virtual").build()) {
+      assertThat(sluice.run(flow).state()).isEqualTo(State.COMPLETED);
+    }
+  }
+
+  @Test
+  void virtualThreadParallelismIsBounded() {
+    int[] peak = {0};
+    java.util.concurrent.atomic.AtomicInteger running =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Flow<Void> flow =
+        Flows.named("bounded-io")
+            .define(
+                f -> {
+                  for (int i = 0; i < 50; i++) {
+                    f.action(
+                        "io" + i,
+                        () -> {
+                          int now = running.incrementAndGet();
+                          synchronized (peak) {
+                            peak[0] = Math.max(peak[0], now);
+                          }
+                          Thread.sleep(2);
+                          running.decrementAndGet();
+                        });
+                  }
+                });
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("threadpool")
+            .setting("executor.threads", "virtual")
+            .setting("executor.parallelism", "3")
+            .build()) {
+      assertThat(sluice.run(flow).state()).isEqualTo(State.COMPLETED);
+    }
+    assertThat(peak[0]).isBetween(1, 3);
+  }
+
+  @Test
+  void closingTheSluiceLeavesNoThreadBehind() throws Exception {
+    Set<Thread> before = Set.copyOf(sluiceThreads());
+    for (String threads : List.of("platform", "virtual")) {
+      try (Sluice sluice =
+          Sluice.builder()
+              .executor("threadpool")
+              .setting("executor.threads", threads)
+              .setting("executor.parallelism", "4")
+              .build()) {
+        assertThat(sluice.run(fanOut(500)).result()).isEqualTo(500 + 499 * 500 / 2);
+        if (threads.equals("platform")) {
+          assertThat(sluiceThreads())
+              .anySatisfy(t -> assertThat(t.getName()).startsWith("sluice-worker-"));
+        }
+      }
+    }
+    assertThat(leftoverThreads(before)).isEmpty();
+  }
+
+  @Test
+  void closingStopsVirtualThreadsStillRunningAttempts() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    Flow<Void> flow =
+        Flows.named("sleepers")
+            .define(
+                f -> {
+                  for (int i = 0; i < 2; i++) {
+                    f.action(
+                        "sleep" + i,
+                        () -> {
+                          started.countDown();
+                          Thread.sleep(60_000);
+                        });
+                  }
+                });
+    VirtualThreadExecutor executor;
+    FlowRun run;
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.threads", "virtual").build()) {
+      executor = (VirtualThreadExecutor) sluice.executor();
+      var handle = sluice.start(flow, Map.of());
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(executor.liveThreads()).isEqualTo(2);
+      sluice.close();
+      run = handle.future().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(executor.liveThreads()).isZero();
+    assertThat(run.state()).isEqualTo(new State.Cancelled("the Sluice instance was closed"));
+  }
+
+  @Test
+  void aSharedPoolServesSeveralSluiceInstancesAndOutlivesThem() {
+    TaskExecutor first;
+    try (Sluice a =
+        Sluice.builder().executor("threadpool").setting("executor.shared", "true").build()) {
+      first = a.executor();
+      assertThat(a.run(fanOut(10)).state()).isEqualTo(State.COMPLETED);
+    }
+    try (Sluice b =
+        Sluice.builder().executor("threadpool").setting("executor.shared", "TRUE").build()) {
+      assertThat(b.executor()).isSameAs(first);
+      assertThat(b.run(fanOut(10)).state()).isEqualTo(State.COMPLETED);
+    }
+  }
+
+  @Test
+  void badSettingsNameTheSettingAndTheChoices() {
+    ThreadPoolExecutorProvider provider = new ThreadPoolExecutorProvider();
+    assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("threads", "green"))))
+        .hasMessage("executor setting 'threads' must be 'platform' or 'virtual', was 'green'");
+    assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("parallelism", "0"))))
+        .hasMessageContaining("'parallelism' must be a positive integer, was '0'");
+    assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("shared", "yes"))))
+        .hasMessage("executor setting 'shared' must be 'true' or 'false', was 'yes'");
+  }
+
+  @Test
+  void aClosedExecutorRejectsAttemptsSoRunsEndInsteadOfHanging() {
+    TaskExecutor executor =
+        new ThreadPoolExecutorProvider().create(new ExecutorSettings(Map.of("parallelism", "2")));
+    executor.close();
+    try (Sluice sluice = Sluice.builder().executor(executor).build()) {
+      FlowRun run = sluice.run(fanOut(3));
+      assertThat(run.state()).isInstanceOf(State.Failed.class);
+      assertThat(run.taskRun("root").orElseThrow().state()).isInstanceOf(State.Crashed.class);
+    }
+  }
+}
