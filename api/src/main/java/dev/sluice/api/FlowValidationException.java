@@ -18,16 +18,7 @@ public class FlowValidationException extends IllegalArgumentException {
   }
 
   private static String format(String flowName, List<String> problems) {
-    StringBuilder s =
-        new StringBuilder("flow '")
-            .append(flowName)
-            .append("' is invalid (")
-            .append(problems.size())
-            .append(problems.size() == 1 ? " problem):" : " problems):");
-    for (String p : problems) {
-      s.append("\n  - ").append(p);
-    }
-    return s.toString();
+    return Problems.describe("flow '" + flowName + "' is invalid", problems);
   }
 
   /** The name of the flow. */

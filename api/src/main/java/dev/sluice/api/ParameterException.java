@@ -21,16 +21,7 @@ public class ParameterException extends IllegalArgumentException {
   }
 
   private static String format(String flowName, List<String> problems) {
-    StringBuilder s =
-        new StringBuilder("invalid parameters for flow '")
-            .append(flowName)
-            .append("' (")
-            .append(problems.size())
-            .append(problems.size() == 1 ? " problem):" : " problems):");
-    for (String p : problems) {
-      s.append("\n  - ").append(p);
-    }
-    return s.toString();
+    return Problems.describe("invalid parameters for flow '" + flowName + "'", problems);
   }
 
   /** The name of the flow. */

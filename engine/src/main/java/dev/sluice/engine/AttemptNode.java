@@ -25,9 +25,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   /** The slots of the current attempt, held or awaited; owner only. */
   private ConcurrencyLimits.@Nullable Permit permit;
 
-  AttemptNode(Execution execution, long createdNanos, ConcurrencyLimits.Slot @Nullable [] slots) {
-    super(execution, createdNanos);
-    this.slots = slots;
+  AttemptNode(Execution execution, int index, long createdNanos) {
+    super(execution, index, createdNanos);
+    this.slots = execution.plan.slots[index];
   }
 
   abstract TaskBody body();

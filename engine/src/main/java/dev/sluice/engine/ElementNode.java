@@ -1,7 +1,6 @@
 package dev.sluice.engine;
 
 import dev.sluice.api.TaskBody;
-import dev.sluice.api.TaskOptions;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +15,7 @@ final class ElementNode extends AttemptNode {
   private final String name;
 
   ElementNode(MapNode map, int element, @Nullable Object item, long createdNanos) {
-    super(map.execution, createdNanos, map.execution.plan.slots[map.index]);
+    super(map.execution, map.index, createdNanos);
     this.map = map;
     this.element = element;
     this.item = item;
@@ -34,18 +33,8 @@ final class ElementNode extends AttemptNode {
   }
 
   @Override
-  String stepName() {
-    return map.name();
-  }
-
-  @Override
   int mapIndex() {
     return element;
-  }
-
-  @Override
-  TaskOptions options() {
-    return map.step.options();
   }
 
   @Override

@@ -3,12 +3,10 @@ package dev.sluice.engine;
 import dev.sluice.api.MapFailedException;
 import dev.sluice.api.MapStep;
 import dev.sluice.api.State;
-import dev.sluice.api.TaskOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +15,6 @@ import org.jspecify.annotations.Nullable;
  * most {@code maxParallel} at once, and gathers their results in element order.
  */
 final class MapNode extends TaskRunState {
-  final int index;
   final MapStep<?> step;
   private ElementNode[] elements = new ElementNode[0];
   @Nullable Object[] results = new Object[0];
@@ -26,29 +23,8 @@ final class MapNode extends TaskRunState {
   private RunIds.@Nullable Block elementIds;
 
   MapNode(Execution execution, int index) {
-    super(execution, execution.startNanos);
-    this.index = index;
+    super(execution, index, execution.startNanos);
     this.step = (MapStep<?>) execution.plan.steps[index];
-  }
-
-  @Override
-  String name() {
-    return step.name();
-  }
-
-  @Override
-  String stepName() {
-    return step.name();
-  }
-
-  @Override
-  TaskOptions options() {
-    return step.options();
-  }
-
-  @Override
-  UUID newId() {
-    return execution.ids.get(1 + index);
   }
 
   RunIds.Block elementIds() {

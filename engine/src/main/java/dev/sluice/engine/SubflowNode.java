@@ -4,12 +4,10 @@ import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
 import dev.sluice.api.SubflowStep;
-import dev.sluice.api.TaskOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,35 +15,13 @@ import org.jspecify.annotations.Nullable;
  * linked to this task run, and takes the child's result. The step's retries re-run the child.
  */
 final class SubflowNode extends TaskRunState {
-  private final int index;
   private final SubflowStep<?> step;
   private final List<Execution> children = new ArrayList<>(1);
   private volatile @Nullable Execution child;
 
   SubflowNode(Execution execution, int index) {
-    super(execution, execution.startNanos);
-    this.index = index;
+    super(execution, index, execution.startNanos);
     this.step = (SubflowStep<?>) execution.plan.steps[index];
-  }
-
-  @Override
-  String name() {
-    return step.name();
-  }
-
-  @Override
-  String stepName() {
-    return step.name();
-  }
-
-  @Override
-  TaskOptions options() {
-    return step.options();
-  }
-
-  @Override
-  UUID newId() {
-    return execution.ids.get(1 + index);
   }
 
   /** The child run of the latest attempt, if one started. */

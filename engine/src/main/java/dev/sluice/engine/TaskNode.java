@@ -1,45 +1,21 @@
 package dev.sluice.engine;
 
 import dev.sluice.api.TaskBody;
-import dev.sluice.api.TaskOptions;
 import dev.sluice.api.TaskStep;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** The task run of a {@link TaskStep}. */
 final class TaskNode extends AttemptNode {
-  private final int index;
   private final TaskStep<?> step;
 
   TaskNode(Execution execution, int index) {
-    super(execution, execution.startNanos, execution.plan.slots[index]);
-    this.index = index;
+    super(execution, index, execution.startNanos);
     this.step = (TaskStep<?>) execution.plan.steps[index];
   }
 
   @Override
   TaskBody body() {
     return step.body();
-  }
-
-  @Override
-  String name() {
-    return step.name();
-  }
-
-  @Override
-  String stepName() {
-    return step.name();
-  }
-
-  @Override
-  TaskOptions options() {
-    return step.options();
-  }
-
-  @Override
-  UUID newId() {
-    return execution.ids.get(1 + index);
   }
 
   @Override

@@ -78,22 +78,34 @@ abstract class TaskRunState {
   private @Nullable UUID id;
   private @Nullable String idText;
 
-  TaskRunState(Execution execution, long createdNanos) {
+  /** The index in the plan of the step this task run executes (for a map element, the map's). */
+  final int index;
+
+  TaskRunState(Execution execution, int index, long createdNanos) {
     this.execution = execution;
+    this.index = index;
     this.createdNanos = createdNanos;
   }
 
-  /** The task run's name. */
-  abstract String name();
+  /** The task run's name: its step's. */
+  String name() {
+    return execution.plan.steps[index].name();
+  }
 
   /** The name of the step it executes. */
-  abstract String stepName();
+  final String stepName() {
+    return execution.plan.steps[index].name();
+  }
 
-  /** Its options. */
-  abstract TaskOptions options();
+  /** Its options: its step's. */
+  final TaskOptions options() {
+    return execution.plan.steps[index].options();
+  }
 
-  /** Its id. */
-  abstract UUID newId();
+  /** Its id: the step's place in its flow run's block of ids. */
+  UUID newId() {
+    return execution.ids.get(1 + index);
+  }
 
   /** For a map element its index, else -1. */
   int mapIndex() {
