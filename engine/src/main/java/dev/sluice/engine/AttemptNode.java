@@ -49,6 +49,15 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     if (next) {
       execution.executor.executeNext(this);
     } else {
+      hand();
+    }
+  }
+
+  /** Hands this attempt to the executor, never to be run by the timer thread itself. */
+  private void hand() {
+    if (Timer.onTimerThread()) {
+      execution.executor.executeDetached(this);
+    } else {
       execution.executor.execute(this);
     }
   }
@@ -56,7 +65,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   @Override
   final void redispatch() {
     if (slots == null) {
-      execution.executor.execute(this);
+      hand();
       return;
     }
     // Claim the task run back from QUEUED while taking slots, so a cancel cannot write its
@@ -67,7 +76,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
     if (admitted()) {
       phase = queued;
-      execution.executor.execute(this);
+      hand();
     } else {
       waitForSlots(queued);
     }
@@ -85,7 +94,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     ConcurrencyLimits.Permit awaited = permit;
     phase = queued;
     if (execution.engine.limits.recorded(awaited)) {
-      execution.executor.execute(this); // granted while we were recording
+      hand(); // granted while we were recording
     } else if (execution.cancelled && casPhase(queued, phase(attemptOf(queued), OWNED))) {
       releaseNow();
       ended(endCancelled()); // Dekker with cancel(), as in afterFailure()
@@ -102,7 +111,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   /** Another task run's release granted this waiting one its slots. */
   final void startGranted() {
-    execution.executor.execute(this);
+    hand();
   }
 
   /** Gives back the current attempt's slots: its code is not running. Owner only. */

@@ -21,12 +21,24 @@ final class Timer implements AutoCloseable {
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
-              Thread t = new Thread(r, "sluice-timer");
+              Thread t = new TimerThread(r);
               t.setDaemon(true);
               return t;
             });
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  /** The timer's thread, recognizable so that it never runs task code itself. */
+  private static final class TimerThread extends Thread {
+    TimerThread(Runnable r) {
+      super(r, "sluice-timer");
+    }
+  }
+
+  /** Whether the current thread is a timer thread (of any engine). */
+  static boolean onTimerThread() {
+    return Thread.currentThread() instanceof TimerThread;
   }
 
   ScheduledFuture<?> schedule(Runnable action, long delayNanos) {

@@ -29,6 +29,16 @@ public interface TaskExecutor extends AutoCloseable {
   }
 
   /**
+   * Like {@link #execute}, called on a thread that must not run the attempt itself: the engine's
+   * timer thread (a retry whose delay passed, a step made ready by a timeout), whose other delays
+   * and timeouts would stop while it ran task code. Default: {@link #execute}, for executors that
+   * never run attempts on the calling thread.
+   */
+  default void executeDetached(Attempt attempt) {
+    execute(attempt);
+  }
+
+  /**
    * Called by a thread that waits for {@code done}, typically the caller of a blocking run. An
    * executor that runs attempts on the waiting thread (the local executor) runs them here until
    * {@code done} completes; others just wait, which is the default.

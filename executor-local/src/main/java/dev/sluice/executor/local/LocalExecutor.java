@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -15,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * <p>A thread that hands over an attempt while not already running one runs it at once, then every
  * attempt handed over meanwhile, first in first out (a trampoline: a chain of a million steps does
  * not grow the stack). So a flow's attempts run on the thread that starts it, in breadth-first
- * topological order of its DAG. Attempts handed over by other threads — retries that waited for
- * their delay on the engine's timer — go to a thread waiting in {@link #runUntil}, or run on the
+ * topological order of its DAG. Attempts the engine's timer hands over ({@link #executeDetached}:
+ * retries whose delay passed, steps made ready by a timeout) go to a thread waiting in {@link
+ * #runUntil}; when nobody waits, a helper thread of this executor runs them, so the timer never
+ * runs task code and its timeouts keep firing. Attempts handed over by other threads run on the
  * handing thread when nobody waits.
  */
 final class LocalExecutor implements TaskExecutor {
@@ -25,6 +28,7 @@ final class LocalExecutor implements TaskExecutor {
 
   private final LinkedBlockingQueue<Runnable> handOff = new LinkedBlockingQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicBoolean helping = new AtomicBoolean();
   private volatile boolean closed;
 
   @Override
@@ -50,6 +54,38 @@ final class LocalExecutor implements TaskExecutor {
       }
     } else {
       drain(attempt);
+    }
+  }
+
+  @Override
+  public void executeDetached(Attempt attempt) {
+    if (closed) {
+      attempt.reject(new IllegalStateException("the local executor is closed"));
+      return;
+    }
+    handOff.add(attempt);
+    if (waiting.get() == 0) {
+      startHelper();
+    }
+  }
+
+  /** Starts the helper thread unless it runs: it takes what was handed over while nobody waits. */
+  private void startHelper() {
+    if (helping.compareAndSet(false, true)) {
+      Thread helper =
+          new Thread(
+              () -> {
+                do {
+                  drainHandOff();
+                  helping.set(false);
+                  // Something handed over after our last poll, with nobody waiting: go on.
+                } while (!handOff.isEmpty()
+                    && waiting.get() == 0
+                    && helping.compareAndSet(false, true));
+              },
+              "sluice-local-helper");
+      helper.setDaemon(true);
+      helper.start();
     }
   }
 

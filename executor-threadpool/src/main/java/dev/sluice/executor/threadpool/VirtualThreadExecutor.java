@@ -46,17 +46,19 @@ final class VirtualThreadExecutor implements TaskExecutor {
     startThreads();
   }
 
-  /** Starts a virtual thread per queued attempt while under the bound. */
+  /**
+   * Starts one virtual thread if under the bound: one per attempt handed over, so no thread starts
+   * for nothing; a thread that finishes takes queued attempts before it ends.
+   */
   private void startThreads() {
-    while (!queue.isEmpty()) {
-      int now = running.get();
+    int now;
+    do {
+      now = running.get();
       if (now >= parallelism) {
         return; // a running thread will take the queued attempt when it finishes
       }
-      if (running.compareAndSet(now, now + 1)) {
-        threads.start(this::work);
-      }
-    }
+    } while (!running.compareAndSet(now, now + 1));
+    threads.start(this::work);
   }
 
   private void work() {

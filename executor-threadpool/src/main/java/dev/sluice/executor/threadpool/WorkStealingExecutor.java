@@ -2,11 +2,14 @@ package dev.sluice.executor.threadpool;
 
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.TaskExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +31,8 @@ final class WorkStealingExecutor implements TaskExecutor {
     this.shared = shared;
     String prefix = "sluice-worker-" + POOLS.incrementAndGet() + "-";
     AtomicInteger workers = new AtomicInteger();
+    // Never more threads than the parallelism: a ForkJoinPool otherwise adds threads for workers
+    // blocked in CompletableFuture.get/join, running more attempts at once than asked for.
     this.pool =
         new ForkJoinPool(
             parallelism,
@@ -37,7 +42,13 @@ final class WorkStealingExecutor implements TaskExecutor {
               return w;
             },
             null,
-            false);
+            false,
+            parallelism,
+            parallelism,
+            1,
+            p -> true,
+            60,
+            TimeUnit.SECONDS);
   }
 
   /** A pool thread, with the slot for the attempt to run after the current one. */
@@ -73,7 +84,11 @@ final class WorkStealingExecutor implements TaskExecutor {
     protected boolean exec() {
       Thread thread = Thread.currentThread();
       if (thread instanceof Worker worker) {
+        // Saved and restored: a worker waiting for a nested flow runs other tasks meanwhile.
+        boolean wasRunning = worker.running;
+        Attempt outerNext = worker.next;
         worker.running = true;
+        worker.next = null;
         try {
           Attempt current = attempt;
           while (current != null) {
@@ -84,8 +99,8 @@ final class WorkStealingExecutor implements TaskExecutor {
         } finally {
           // If an attempt broke its contract by throwing, its continuation still gets a thread.
           Attempt orphan = worker.next;
-          worker.next = null;
-          worker.running = false;
+          worker.next = outerNext;
+          worker.running = wasRunning;
           if (orphan != null) {
             worker.owner.execute(orphan);
           }
@@ -94,6 +109,11 @@ final class WorkStealingExecutor implements TaskExecutor {
         attempt.run();
       }
       return true;
+    }
+
+    /** A task queued in the pool that the current worker may run now, or null. */
+    static ForkJoinTask<?> takeQueued() {
+      return pollTask();
     }
   }
 
@@ -120,6 +140,31 @@ final class WorkStealingExecutor implements TaskExecutor {
       worker.next = attempt;
     } else {
       execute(attempt);
+    }
+  }
+
+  /**
+   * A worker waiting for a flow (a task that runs a flow and waits for it) runs queued attempts
+   * meanwhile: the pool never grows beyond its parallelism, so otherwise every worker could end up
+   * waiting for work that no thread is left to run.
+   */
+  @Override
+  public void runUntil(CompletableFuture<?> done) throws InterruptedException {
+    if (!(Thread.currentThread() instanceof Worker worker) || worker.owner != this) {
+      TaskExecutor.super.runUntil(done);
+      return;
+    }
+    while (!done.isDone()) {
+      ForkJoinTask<?> queued = AttemptTask.takeQueued();
+      if (queued != null) {
+        queued.quietlyInvoke();
+        continue;
+      }
+      try {
+        done.get(1, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // the caller reads the outcome from the future; on timeout look for work again
+      }
     }
   }
 

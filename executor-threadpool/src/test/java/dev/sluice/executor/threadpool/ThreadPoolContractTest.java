@@ -2,8 +2,6 @@ package dev.sluice.executor.threadpool;
 
 import dev.sluice.Sluice;
 import dev.sluice.executor.contract.ExecutorContract;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /** The executor contract, run against the thread-pool executor on 4 platform threads. */
 class ThreadPoolContractTest extends ExecutorContract {
@@ -19,17 +17,5 @@ class ThreadPoolContractTest extends ExecutorContract {
   @Override
   protected int parallelism() {
     return PARALLELISM;
-  }
-
-  @Override
-  @Test
-  @Disabled(
-      "bug: WorkStealingExecutor creates its ForkJoinPool with the default maximum pool size"
-          + " (parallelism + 256) and no saturation policy (WorkStealingExecutor.java:32), so"
-          + " when task code blocks in CompletableFuture.get/join (a ManagedBlocker) the pool"
-          + " adds compensating workers and runs more than 'parallelism' attempts at once (7 to 16"
-          + " of 4 seen); maximumPoolSize = parallelism with saturate = p -> true keeps it at 4")
-  public void noMoreThanParallelismAttemptsRunAtOnceEvenWhenTheyBlockOnAFuture() {
-    super.noMoreThanParallelismAttemptsRunAtOnceEvenWhenTheyBlockOnAFuture();
   }
 }
