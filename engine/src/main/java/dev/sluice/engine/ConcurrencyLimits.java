@@ -160,7 +160,9 @@ final class ConcurrencyLimits {
         slot.used--;
       }
       permit.held = false;
-      for (Iterator<Permit> it = waiting.iterator(); it.hasNext(); ) {
+      // Only waiters needing a tag just freed can start now; once those tags are full again no
+      // later waiter can, so the scan stops there instead of walking the whole queue.
+      for (Iterator<Permit> it = waiting.iterator(); it.hasNext() && !full(permit.node.slots); ) {
         Permit waiter = it.next();
         if (free(waiter.node.slots)) {
           it.remove();
@@ -180,6 +182,16 @@ final class ConcurrencyLimits {
     if (start != null) {
       for (Permit granted : start) {
         granted.node.startGranted();
+      }
+    }
+    return true;
+  }
+
+  /** Whether every one of these slots is taken. */
+  private static boolean full(Slot[] slots) {
+    for (Slot slot : slots) {
+      if (slot.used < slot.limit) {
+        return false;
       }
     }
     return true;
