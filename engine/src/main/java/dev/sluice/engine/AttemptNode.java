@@ -16,7 +16,22 @@ import org.jspecify.annotations.Nullable;
  * body and settles the attempt, so no future is allocated per attempt.
  */
 abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
+  // Written before RUNNING is published and cleared (volatile) before the outcome CAS: a thread
+  // that won the phase CAS then reads the runner it may interrupt. See interruptRunner().
   private volatile @Nullable Thread runner;
+
+  private static final java.lang.invoke.VarHandle RUNNER;
+
+  static {
+    try {
+      RUNNER =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(AttemptNode.class, "runner", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private volatile boolean interrupting;
 
   /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
@@ -201,6 +216,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       firstStartNanos = start;
     }
     transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
+    RUNNER.set(this, Thread.currentThread()); // a plain write, published by the phase write below
     int running = phase(attempt, RUNNING);
     phase = running;
     // Dekker with cancel(), as in afterFailure(): a cancel that missed RUNNING is seen here.
@@ -219,7 +235,6 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
             : execution.timer.schedule(() -> timedOut(attempt, timeout), timeout.toNanos());
     Object value = null;
     Throwable failure = null;
-    runner = Thread.currentThread();
     try {
       value = body().invoke(this);
     } catch (Throwable t) {

@@ -67,8 +67,14 @@ abstract class TaskRunState {
   volatile int phase;
 
   State state = State.PENDING;
-  private State @Nullable [] states;
-  private long @Nullable [] times;
+  // The history: the first two transitions (Running, Completed on the common path) in fields, so a
+  // task run that succeeds at once allocates nothing for them; later ones in arrays.
+  private @Nullable State firstState;
+  private @Nullable State secondState;
+  private long firstTime;
+  private long secondTime;
+  private State @Nullable [] moreStates;
+  private long @Nullable [] moreTimes;
   private int historySize;
   final long createdNanos;
   int attempts;
@@ -172,18 +178,26 @@ abstract class TaskRunState {
   /** Records a transition that happened at {@code now} ({@link System#nanoTime()}); owner only. */
   final void transition(State next, long now) {
     State previous = state;
-    State[] s = states;
-    long[] t = times;
     int n = historySize;
-    if (s == null || t == null) {
-      s = states = new State[2];
-      t = times = new long[2];
-    } else if (n == s.length) {
-      s = states = Arrays.copyOf(s, n * 2);
-      t = times = Arrays.copyOf(t, n * 2);
+    if (n == 0) {
+      firstState = next;
+      firstTime = now;
+    } else if (n == 1) {
+      secondState = next;
+      secondTime = now;
+    } else {
+      State[] s = moreStates;
+      long[] t = moreTimes;
+      if (s == null || t == null) {
+        s = moreStates = new State[4];
+        t = moreTimes = new long[4];
+      } else if (n - 2 == s.length) {
+        s = moreStates = Arrays.copyOf(s, s.length * 2);
+        t = moreTimes = Arrays.copyOf(t, t.length * 2);
+      }
+      s[n - 2] = next;
+      t[n - 2] = now;
     }
-    s[n] = next;
-    t[n] = now;
     historySize = n + 1;
     state = next;
     if (execution.listeners.active) {
@@ -308,7 +322,9 @@ abstract class TaskRunState {
     List<StateChange> changes = new ArrayList<>(historySize + 1);
     changes.add(new StateChange(State.PENDING, execution.instant(createdNanos)));
     for (int i = 0; i < historySize; i++) {
-      changes.add(new StateChange(states[i], execution.instant(times[i])));
+      State entered = i == 0 ? firstState : i == 1 ? secondState : moreStates[i - 2];
+      long at = i == 0 ? firstTime : i == 1 ? secondTime : moreTimes[i - 2];
+      changes.add(new StateChange(entered, execution.instant(at)));
     }
     return changes;
   }
