@@ -201,31 +201,26 @@ abstract class TaskRunState {
     historySize = n + 1;
     state = next;
     if (execution.listeners.active) {
-      execution.listeners.taskRunStateChanged(
-          new TaskRunEvent(
-              execution.id,
-              execution.plan.flowName,
-              id(),
-              name(),
-              previous,
-              next,
-              execution.instant(now),
-              attempts));
+      tell(previous, next, now);
     }
   }
 
   /** Tells listeners that the task run exists; called once, when listeners are active. */
   final void announce() {
+    tell(null, State.PENDING, createdNanos);
+  }
+
+  private void tell(@Nullable State previous, State next, long at) {
     execution.listeners.taskRunStateChanged(
         new TaskRunEvent(
             execution.id,
             execution.plan.flowName,
             id(),
             name(),
-            null,
-            State.PENDING,
-            execution.instant(createdNanos),
-            0));
+            previous,
+            next,
+            execution.instant(at),
+            attempts));
   }
 
   /** Ends a task run that never ran (NotReady, Skipped, Cancelled); the caller owns it. */
