@@ -6,6 +6,8 @@ import dev.sluice.api.TaskBody;
 import dev.sluice.api.TaskTimeoutException;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -16,23 +18,31 @@ import org.jspecify.annotations.Nullable;
  * body and settles the attempt, so no future is allocated per attempt.
  */
 abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
-  // Written before RUNNING is published and cleared (volatile) before the outcome CAS: a thread
-  // that won the phase CAS then reads the runner it may interrupt. See interruptRunner().
-  private volatile @Nullable Thread runner;
+  // How an attempt that runs is decided by someone else (a timeout, a cancellation) without a
+  // fence on the hot path. The runner takes the task run with one CAS (QUEUED -> RUNNING), records
+  // the start, then publishes `runner` and `recorded` with release stores. An interrupter counts
+  // itself in `interrupters`, wins the CAS RUNNING -> OWNED, waits until `recorded` reaches the
+  // attempt (so the history is no longer being written), interrupts `runner`, and counts itself
+  // out. A runner whose outcome CAS fails waits until `interrupters` is zero before it clears its
+  // interrupt flag, so no interrupt meant for this attempt reaches the next task on its thread.
+  private @Nullable Thread runner;
+  private int recorded;
+  private int interrupters;
 
-  private static final java.lang.invoke.VarHandle RUNNER;
+  private static final VarHandle RUNNER;
+  private static final VarHandle RECORDED;
+  private static final VarHandle INTERRUPTERS;
 
   static {
     try {
-      RUNNER =
-          java.lang.invoke.MethodHandles.lookup()
-              .findVarHandle(AttemptNode.class, "runner", Thread.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RUNNER = lookup.findVarHandle(AttemptNode.class, "runner", Thread.class);
+      RECORDED = lookup.findVarHandle(AttemptNode.class, "recorded", int.class);
+      INTERRUPTERS = lookup.findVarHandle(AttemptNode.class, "interrupters", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  private volatile boolean interrupting;
 
   /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
   final ConcurrencyLimits.Slot @Nullable [] slots;
@@ -60,7 +70,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       waitForSlots(queued);
       return;
     }
-    phase = queued;
+    // A release store is enough here: a cancel() that misses QUEUED is seen by run(), which checks
+    // `cancelled` after taking the task run. A full fence per task showed up in profiles.
+    setPhaseRelease(queued);
     if (next) {
       execution.executor.executeNext(this);
     } else {
@@ -187,15 +199,14 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   public final void run() {
     int queued = phase;
     int attempt = attemptOf(queued);
-    // Own the task run while recording the start, so a concurrent cancel() cannot write the
-    // history at the same time; RUNNING is published only once the record is written.
-    if (whereOf(queued) != QUEUED || !casPhase(queued, phase(attempt, OWNED))) {
+    int running = phase(attempt, RUNNING);
+    if (whereOf(queued) != QUEUED || !casPhase(queued, running)) {
       return; // cancelled (or rejected) while queued
     }
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
-      code = runAttempt(attempt);
+      code = runAttempt(attempt, running);
     } finally {
       mdc.close();
     }
@@ -204,35 +215,34 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  private int runAttempt(int attempt) {
-    if (execution.cancelled) {
-      releaseNow();
-      return endCancelled();
-    }
+  private int runAttempt(int attempt, int running) {
     ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
+    // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
+    // first, so either it sees RUNNING or we see `cancelled` here.
+    if (execution.cancelled) {
+      if (casPhase(running, phase(attempt, OWNED))) {
+        releaseNow();
+        return endCancelled();
+      }
+      RECORDED.setRelease(this, attempt); // nothing to record: let the canceller go on
+      awaitInterrupters();
+      releaseCode(mine);
+      return PENDING_OUTCOME;
+    }
     long start = System.nanoTime();
     attempts = attempt;
     if (firstStartNanos == 0) {
       firstStartNanos = start;
     }
     transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
-    RUNNER.set(this, Thread.currentThread()); // a plain write, published by the phase write below
-    int running = phase(attempt, RUNNING);
-    phase = running;
-    // Dekker with cancel(), as in afterFailure(): a cancel that missed RUNNING is seen here.
-    if (execution.cancelled) {
-      if (casPhase(running, phase(attempt, OWNED))) {
-        releaseNow();
-        return endCancelled();
-      }
-      releaseCode(mine);
-      return PENDING_OUTCOME;
-    }
-    Duration timeout = options().timeout();
+    RUNNER.setRelease(this, Thread.currentThread());
+    RECORDED.setRelease(this, attempt);
+    long timeoutNanos = execution.plan.timeoutNanos[index];
     ScheduledFuture<?> timer =
-        timeout == null
+        timeoutNanos == 0
             ? null
-            : execution.timer.schedule(() -> timedOut(attempt, timeout), timeout.toNanos());
+            : execution.timer.schedule(
+                () -> timedOut(attempt, Duration.ofNanos(timeoutNanos)), timeoutNanos);
     Object value = null;
     Throwable failure = null;
     try {
@@ -240,14 +250,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     } catch (Throwable t) {
       failure = t;
     }
-    runner = null;
     if (!casPhase(running, phase(attempt, OWNED))) {
       // A timeout or cancellation decided this attempt; wait until its interrupt has landed, then
       // clear it so it cannot hit the next task this thread runs.
-      while (interrupting) {
-        Thread.onSpinWait();
-      }
-      Thread.interrupted();
+      awaitInterrupters();
       releaseCode(mine);
       if (log.isWarnEnabled()) {
         log.warn(
@@ -274,23 +280,19 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   }
 
   private void timedOut(int attempt, Duration timeout) {
-    if (!casPhase(phase(attempt, RUNNING), phase(attempt, OWNED))) {
+    if (!takeOverRunning(attempt)) {
       return; // finished in time, or cancelled
     }
-    boolean interrupted = interruptRunner();
     releaseWhenCodeReturns();
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
       log.warn(
-          "Task run '{}' attempt {} exceeded its timeout of {}; {}",
+          "Task run '{}' attempt {} exceeded its timeout of {}; interrupted it and moving on (if"
+              + " it ignores the interrupt it keeps its thread until it returns)",
           name(),
           attempt,
-          timeout,
-          interrupted
-              ? "interrupted it and moving on (if it ignores the interrupt it keeps its thread"
-                  + " until it returns)"
-              : "moving on");
+          timeout);
       code =
           afterFailure(
               attempt,
@@ -317,33 +319,48 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  /** Interrupts the thread running the current attempt; the caller has just won the phase CAS. */
-  private boolean interruptRunner() {
-    interrupting = true;
+  /**
+   * Decides running attempt {@code attempt} from outside (a timeout, a cancellation): takes the
+   * task run, waits until the runner has recorded the start, and interrupts it. Returns false if
+   * the attempt was already decided.
+   */
+  private boolean takeOverRunning(int attempt) {
+    INTERRUPTERS.getAndAdd(this, 1);
     try {
-      Thread thread = runner;
-      if (thread != null) {
-        thread.interrupt();
-        return true;
+      if (!casPhase(phase(attempt, RUNNING), phase(attempt, OWNED))) {
+        return false;
       }
-      return false;
+      while ((int) RECORDED.getAcquire(this) < attempt) {
+        Thread.onSpinWait(); // the runner is between its CAS and the record: a few instructions
+      }
+      if (RUNNER.getAcquire(this) instanceof Thread thread && attempts == attempt) {
+        thread.interrupt();
+      }
+      return true;
     } finally {
-      interrupting = false;
+      INTERRUPTERS.getAndAdd(this, -1);
     }
+  }
+
+  /** Waits until no interrupt meant for this attempt is on its way, then clears this thread's. */
+  private void awaitInterrupters() {
+    while ((int) INTERRUPTERS.getVolatile(this) > 0) {
+      Thread.onSpinWait();
+    }
+    Thread.interrupted();
   }
 
   @Override
   final void cancel() {
     int current = phase;
     int where = whereOf(current);
-    if ((where == QUEUED || where == RUNNING)
-        && casPhase(current, phase(attemptOf(current), OWNED))) {
-      if (where == RUNNING) {
-        interruptRunner();
+    if (where == RUNNING) {
+      if (takeOverRunning(attemptOf(current))) {
         releaseWhenCodeReturns();
-      } else {
-        releaseNow();
+        ended(endCancelled());
       }
+    } else if (where == QUEUED && casPhase(current, phase(attemptOf(current), OWNED))) {
+      releaseNow();
       ended(endCancelled());
     }
   }

@@ -24,7 +24,7 @@ final class ElementNode extends AttemptNode {
 
   @Override
   TaskBody body() {
-    return map.step.body();
+    return execution.plan.bodies[index];
   }
 
   @Override

@@ -6,15 +6,12 @@ import dev.sluice.api.FlowFailedException;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.FlowRunEvent;
-import dev.sluice.api.MapStep;
 import dev.sluice.api.Outcome;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.RunHandle;
 import dev.sluice.api.State;
 import dev.sluice.api.StateChange;
 import dev.sluice.api.StateType;
-import dev.sluice.api.SubflowStep;
-import dev.sluice.api.TaskStep;
 import dev.sluice.api.UpstreamFailedException;
 import dev.sluice.api.executor.TaskExecutor;
 import java.time.Duration;
@@ -98,15 +95,10 @@ final class Execution implements RunHandle {
     this.id = ids.get(0);
     this.startInstant = engine.clock.instant();
     this.startNanos = System.nanoTime();
+    // Task runs are created when their step becomes ready, so each is hot in cache when it runs
+    // (created all up front, a 10^5-step run found every one of them cold). A step that is not
+    // ready yet has no task run object: cancel() skips it, and ready() ends it Cancelled.
     this.nodes = new TaskRunState[n];
-    for (int i = 0; i < n; i++) {
-      nodes[i] =
-          switch (plan.steps[i]) {
-            case TaskStep<?> t -> new TaskNode(this, i);
-            case MapStep<?> m -> new MapNode(this, i);
-            case SubflowStep<?> s -> new SubflowNode(this, i);
-          };
-    }
     this.remaining = new AtomicIntegerArray(plan.upstreamCount);
     this.blocked = new AtomicIntegerArray(n);
     this.results = new Object[n];
@@ -171,6 +163,9 @@ final class Execution implements RunHandle {
       return true;
     }
     for (TaskRunState node : nodes) {
+      if (node == null) {
+        continue; // not ready yet: ready() ends it Cancelled
+      }
       try {
         node.cancel();
       } catch (Throwable t) {
@@ -200,8 +195,8 @@ final class Execution implements RunHandle {
       }
     }
     if (listeners.active) {
-      for (TaskRunState node : nodes) {
-        node.announce();
+      for (int i = 0; i < nodes.length; i++) {
+        create(i).announce();
       }
     }
     if (plan.size == 0) {
@@ -230,7 +225,7 @@ final class Execution implements RunHandle {
    * the attempt ending on this thread, which {@code next} allows).
    */
   private int ready(int i, boolean next) {
-    TaskRunState node = nodes[i];
+    TaskRunState node = create(i);
     if (cancelled) {
       node.endWithoutRunning(new State.Cancelled(cancelReason));
       return TaskRunState.CANCEL;
@@ -253,7 +248,7 @@ final class Execution implements RunHandle {
         }
       }
     }
-    Condition condition = plan.steps[i].condition();
+    Condition condition = plan.conditions[i];
     if (condition != null) {
       boolean pass;
       try {
@@ -402,7 +397,7 @@ final class Execution implements RunHandle {
         StateType type = nodes[i].state.type();
         boolean unsuccessful =
             type == StateType.FAILED || type == StateType.CRASHED || type == StateType.CANCELLED;
-        if (unsuccessful && !plan.handled[i] && !plan.steps[i].options().allowFailure()) {
+        if (unsuccessful && !plan.handled[i] && !plan.allowFailure[i]) {
           failures.add(nodes[i]);
         }
       }
@@ -621,6 +616,21 @@ final class Execution implements RunHandle {
       map.put(plan.parameters.get(p).name(), parameters[p]);
     }
     return Collections.unmodifiableMap(map);
+  }
+
+  /** The task run of step {@code i}, created on first use; the caller owns step i. */
+  private TaskRunState create(int i) {
+    TaskRunState node = nodes[i];
+    if (node == null) {
+      node =
+          switch (plan.kinds[i]) {
+            case Plan.TASK -> new TaskNode(this, i);
+            case Plan.MAP -> new MapNode(this, i);
+            default -> new SubflowNode(this, i);
+          };
+      nodes[i] = node;
+    }
+    return node;
   }
 
   TaskRunState node(int i) {

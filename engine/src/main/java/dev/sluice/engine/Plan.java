@@ -4,8 +4,12 @@ import dev.sluice.api.Condition;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowOptions;
 import dev.sluice.api.Input;
+import dev.sluice.api.MapStep;
 import dev.sluice.api.Parameter;
 import dev.sluice.api.Step;
+import dev.sluice.api.SubflowStep;
+import dev.sluice.api.TaskBody;
+import dev.sluice.api.TaskStep;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +71,28 @@ final class Plan {
   final int resultStep;
 
   final Map<String, Integer> indexByName;
+
+  // Per step, what the hot path reads, in flat arrays: touching a step's record (one cold object
+  // per step) for each of these cost a third of the local executor's time per task.
+
+  /** The kind of each step: {@link #TASK}, {@link #MAP} or {@link #SUBFLOW}. */
+  final byte[] kinds;
+
+  static final byte TASK = 0;
+  static final byte MAP = 1;
+  static final byte SUBFLOW = 2;
+
+  /** Per task step, its body; null for other kinds. */
+  final TaskBody[] bodies;
+
+  /** Per step, its condition, or null. */
+  final Condition[] conditions;
+
+  /** Per step, its attempt timeout in nanoseconds, or 0 for none. */
+  final long[] timeoutNanos;
+
+  /** Per step, whether it may fail without failing the flow. */
+  final boolean[] allowFailure;
 
   /** Per step, the concurrency slots each of its attempts needs, or null. */
   final ConcurrencyLimits.Slot[][] slots;
@@ -174,8 +200,30 @@ final class Plan {
       }
     }
     slots = new ConcurrencyLimits.Slot[size][];
+    kinds = new byte[size];
+    bodies = new TaskBody[size];
+    conditions = new Condition[size];
+    timeoutNanos = new long[size];
+    allowFailure = new boolean[size];
     for (int i = 0; i < size; i++) {
-      slots[i] = limits.slotsFor(steps[i].options().tags());
+      Step<?> step = steps[i];
+      slots[i] = limits.slotsFor(step.options().tags());
+      kinds[i] =
+          switch (step) {
+            case TaskStep<?> t -> TASK;
+            case MapStep<?> m -> MAP;
+            case SubflowStep<?> s -> SUBFLOW;
+          };
+      bodies[i] =
+          switch (step) {
+            case TaskStep<?> t -> t.body();
+            case MapStep<?> m -> m.body();
+            case SubflowStep<?> s -> null;
+          };
+      conditions[i] = step.condition();
+      java.time.Duration timeout = step.options().timeout();
+      timeoutNanos[i] = timeout == null ? 0 : timeout.toNanos();
+      allowFailure[i] = step.options().allowFailure();
     }
     resultStep = flow.resultStep().map(index::get).orElse(-1);
     if (resultStep >= 0) {

@@ -6,16 +6,13 @@ import org.jspecify.annotations.Nullable;
 
 /** The task run of a {@link TaskStep}. */
 final class TaskNode extends AttemptNode {
-  private final TaskStep<?> step;
-
   TaskNode(Execution execution, int index) {
     super(execution, index, execution.startNanos);
-    this.step = (TaskStep<?>) execution.plan.steps[index];
   }
 
   @Override
   TaskBody body() {
-    return step.body();
+    return execution.plan.bodies[index];
   }
 
   @Override

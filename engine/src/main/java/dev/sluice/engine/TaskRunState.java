@@ -166,6 +166,10 @@ abstract class TaskRunState {
     return phase & 3;
   }
 
+  final void setPhaseRelease(int next) {
+    PHASE.setRelease(this, next);
+  }
+
   final boolean casPhase(int expected, int next) {
     return PHASE.compareAndSet(this, expected, next);
   }
