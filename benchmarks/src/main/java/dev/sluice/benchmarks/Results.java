@@ -317,7 +317,7 @@ public final class Results {
         "| shape | work per task | SLUICE_POOL µs/run | POOL_LIMIT µs/run | FUTURE_GRAPH µs/run | Sluice efficiency |\n");
     out.append("|---|---|---|---|---|---|\n");
     for (String shape : new String[] {"FAN", "LAYERED"}) {
-      for (String work : new String[] {"0.0", "1.0", "10.0", "100.0"}) {
+      for (String work : new String[] {"0", "1", "10", "100"}) {
         Row sluice =
             find(
                 "GrainBenchmark.run", "shape", shape, "workMicros", work, "subject", "SLUICE_POOL");
@@ -423,7 +423,9 @@ public final class Results {
             out,
             "faster than every peer (10^3)",
             s,
-            ratio(Math.min(nan(dex), nan(flo)), sluice) + " the fastest peer's time",
+            "the fastest peer takes "
+                + ratio(Math.min(nan(dex), nan(flo)), sluice)
+                + " Sluice's time",
             sluice < Math.min(nan(dex), nan(flo)));
       }
     }

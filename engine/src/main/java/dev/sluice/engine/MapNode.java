@@ -150,7 +150,9 @@ final class MapNode extends TaskRunState {
     error = failure;
     endNanos = System.nanoTime();
     transition(new State.Failed(failure));
-    log.warn("Task run '{}' finished in state Failed: {}", name(), failure.getMessage());
+    try (Mdc.Scope scope = execution.engine.mdc.enter(this)) {
+      log.warn("Task run '{}' finished in state Failed: {}", name(), failure.getMessage());
+    }
     return FAIL;
   }
 
