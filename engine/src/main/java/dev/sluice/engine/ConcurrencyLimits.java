@@ -3,10 +3,12 @@ package dev.sluice.engine;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +58,7 @@ final class ConcurrencyLimits {
     }
   }
 
-  private final Map<String, Slot> slots;
+  private final SortedMap<String, Slot> slots;
   private final Duration grace;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Permit> waiting = new ArrayDeque<>();
@@ -66,7 +68,7 @@ final class ConcurrencyLimits {
   }
 
   ConcurrencyLimits(Map<String, Integer> limits, Duration grace) {
-    Map<String, Slot> byTag = new TreeMap<>();
+    SortedMap<String, Slot> byTag = new TreeMap<>();
     limits.forEach(
         (tag, limit) -> {
           if (limit == null || limit < 1) {
@@ -75,7 +77,7 @@ final class ConcurrencyLimits {
           }
           byTag.put(tag, new Slot(tag, limit));
         });
-    this.slots = Map.copyOf(byTag);
+    this.slots = Collections.unmodifiableSortedMap(byTag);
     this.grace = grace;
   }
 
@@ -89,13 +91,12 @@ final class ConcurrencyLimits {
       return null;
     }
     List<Slot> needed = new ArrayList<>();
-    new TreeMap<>(slots)
-        .forEach(
-            (tag, slot) -> {
-              if (tags.contains(tag)) {
-                needed.add(slot);
-              }
-            });
+    slots.forEach(
+        (tag, slot) -> {
+          if (tags.contains(tag)) {
+            needed.add(slot);
+          }
+        });
     return needed.isEmpty() ? null : needed.toArray(new Slot[0]);
   }
 
@@ -220,16 +221,6 @@ final class ConcurrencyLimits {
       Map<String, Integer> used = new TreeMap<>();
       slots.forEach((tag, slot) -> used.put(tag, slot.used));
       return used;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** How many attempts wait for a slot. */
-  int waiting() {
-    lock.lock();
-    try {
-      return waiting.size();
     } finally {
       lock.unlock();
     }

@@ -125,6 +125,10 @@ final class Plan {
     keepResult = new boolean[size];
     int[] outDegree = new int[size];
     int[] outcomeOutDegree = new int[size];
+    // Each step's upstreams resolved once, for both passes: edges[i][k] is the source id, or -1 for
+    // a parameter; edgeOutcome[i][k] whether that edge is an outcome edge.
+    int[][] edges = new int[size][];
+    boolean[][] edgeOutcome = new boolean[size][];
 
     // First pass: per-step arrays and out-degrees.
     for (int i = 0; i < size; i++) {
@@ -143,8 +147,14 @@ final class Plan {
           condition != null && condition.input() != null
               ? sources.get(condition.input().source())
               : NO_SOURCE;
-      for (Input in : step.upstreams()) {
-        int src = sources.get(in.source());
+      List<Input> upstreams = step.upstreams();
+      edges[i] = new int[upstreams.size()];
+      edgeOutcome[i] = new boolean[upstreams.size()];
+      for (int k = 0; k < upstreams.size(); k++) {
+        Input in = upstreams.get(k);
+        int src = Math.max(sources.get(in.source()), -1);
+        edges[i][k] = src;
+        edgeOutcome[i][k] = in.outcome();
         if (src >= 0) {
           upstreamCount[i]++;
           outDegree[src]++;
@@ -175,12 +185,12 @@ final class Plan {
     downOutcome = new boolean[down.length];
     int[] fill = Arrays.copyOf(downStart, size);
     for (int i = 0; i < size; i++) {
-      for (Input in : steps[i].upstreams()) {
-        int src = sources.get(in.source());
+      for (int k = 0; k < edges[i].length; k++) {
+        int src = edges[i][k];
         if (src >= 0) {
           int e = fill[src]++;
           down[e] = i;
-          downOutcome[e] = in.outcome();
+          downOutcome[e] = edgeOutcome[i][k];
         }
       }
     }
