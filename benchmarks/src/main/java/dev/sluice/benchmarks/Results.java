@@ -237,6 +237,7 @@ public final class Results {
     out.append(grain());
     out.append(features());
     out.append(million());
+    out.append(others());
     out.append(targets(shapes));
     if (!notes.isBlank()) {
       out.append("\n").append(notes.strip()).append('\n');
@@ -390,6 +391,51 @@ public final class Results {
             .append(num(nanos(row) / 1e6));
         out.append(" | ").append(num(nanos(row) / 1_000_000)).append(" |\n");
       }
+    }
+    return out.append('\n').toString();
+  }
+
+  /** The benchmarks of the shared DAG suite, which have tables of their own above. */
+  private static final List<String> DAG_SUITE =
+      List.of(
+          "DagRunBenchmark",
+          "DagBuildBenchmark",
+          "GrainBenchmark",
+          "FeatureBenchmark",
+          "MillionBenchmark");
+
+  /**
+   * Every other benchmark (cache, subprocess, run store...), one row per method and parameter set,
+   * in JMH's own unit: these measure one operation each rather than a whole DAG.
+   */
+  private String others() {
+    List<Row> other =
+        rows.stream()
+            .filter(
+                row ->
+                    !DAG_SUITE.contains(row.benchmark().substring(0, row.benchmark().indexOf('.'))))
+            .toList();
+    if (other.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("## Cache, subprocess and run-store paths\n\n");
+    out.append(
+        "One row per benchmark method and parameters, in JMH's unit for it (`ops/s` for throughput,");
+    out.append(" time per operation otherwise); what each measures is in its class's javadoc.\n\n");
+    out.append("| benchmark | parameters | score | error | B/op |\n|---|---|---|---|---|\n");
+    for (Row row : other) {
+      out.append("| `").append(row.benchmark()).append("` | ");
+      out.append(
+          row.params().isEmpty()
+              ? "—"
+              : String.join(
+                  ", ",
+                  row.params().entrySet().stream()
+                      .map(e -> e.getKey() + "=" + e.getValue())
+                      .toList()));
+      out.append(" | ").append(num(row.score())).append(' ').append(row.unit());
+      out.append(" | ± ").append(num(row.error()));
+      out.append(" | ").append(num(row.allocPerOp())).append(" |\n");
     }
     return out.append('\n').toString();
   }
