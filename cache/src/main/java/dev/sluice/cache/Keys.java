@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,18 +29,18 @@ final class Keys {
 
   private Keys() {}
 
+  /** A task's identity; its hash is worked out once per task. */
+  private record Identity(String flow, String task, String version) {}
+
+  private static final Map<Identity, CacheKey.Part> IDENTITIES = new ConcurrentHashMap<>();
+
   static CacheKey key(KeyRequest request) throws UncacheableException {
     CachePolicy policy = request.policy();
     List<CacheKey.Part> parts = new ArrayList<>(4 + request.inputNames().size());
     parts.add(
-        part(
-            "task",
-            text(
-                request.flowName()
-                    + "\u0000"
-                    + request.taskName()
-                    + "\u0000"
-                    + request.taskVersion())));
+        IDENTITIES.computeIfAbsent(
+            new Identity(request.flowName(), request.taskName(), request.taskVersion()),
+            id -> part("task", text(id.flow() + "\u0000" + id.task() + "\u0000" + id.version()))));
     if (policy.version() != null) {
       parts.add(part("version", text(policy.version())));
     }

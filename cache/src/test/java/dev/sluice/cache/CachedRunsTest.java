@@ -303,4 +303,38 @@ class CachedRunsTest {
       assertThat(task(run, "cached").cacheKey()).isEmpty();
     }
   }
+
+  @Test
+  void atDebugEachKeyIsLoggedWithItsPartsAndHashes() {
+    Logger cacheLog = (Logger) LoggerFactory.getLogger("dev.sluice.Cache");
+    Level before = cacheLog.getLevel();
+    cacheLog.setLevel(Level.DEBUG);
+    try (Sluice sluice = Sluice.builder().executor("local").cacheDirectory(dir).build()) {
+      Flow<String> flow =
+          Flows.named("explained")
+              .returning(
+                  f -> {
+                    var day = f.param("day", String.class);
+                    return f.task("fetch", day, d -> "data " + d)
+                        .cache(CachePolicy.inputs(), CachePolicy.version("4"));
+                  });
+      FlowRun run = sluice.run(flow, Map.of("day", "mon"));
+      String key = task(run, "fetch").cacheKey().orElseThrow();
+      List<String> lines =
+          logs.list.stream()
+              .filter(e -> e.getLoggerName().equals("dev.sluice.Cache"))
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertThat(lines)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("'fetch' cache key " + key)
+                      .containsPattern(
+                          "task=[0-9a-f]{64}, version=[0-9a-f]{64}, input:day=[0-9a-f]{64}"));
+      assertThat(lines).anySatisfy(line -> assertThat(line).contains("cache miss " + key));
+    } finally {
+      cacheLog.setLevel(before);
+    }
+  }
 }
