@@ -62,7 +62,8 @@ final class TieredCache implements TaskCache {
       return new CacheHit(decode(entry, key.resultType()), source);
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       log.warn(
-          "the cached result under key {} no longer reads as {} ({}); recomputing it",
+          "the cached result under key {} cannot be read back as {} ({}); recomputing it. If the"
+              + " class changed since it was stored, this is expected",
           k,
           key.resultType().getTypeName(),
           e.getMessage());
@@ -85,6 +86,9 @@ final class TieredCache implements TaskCache {
     if (declared == Object.class) {
       // The task's result type is unknown: read back as the class the result was.
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = TieredCache.class.getClassLoader();
+      }
       type = Class.forName(entry.typeName(), false, loader);
     }
     JavaType javaType = CacheJson.RESULTS.getTypeFactory().constructType(type);

@@ -153,7 +153,7 @@ class TieredCacheTest {
       c.store(key(Point.class), new Point(1, 2, LocalDate.of(2025, 1, 1)), null);
       // the task now declares another type under the same key (its class changed)
       assertThat(c.lookup(key(Renamed.class))).isNull();
-      assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("no longer reads as"));
+      assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("cannot be read back as"));
       assertThat(c.lookup(key(Point.class))).isNull(); // dropped from both tiers
     }
     assertThat(Files.exists(entryFile())).isFalse();

@@ -176,7 +176,13 @@ final class TaskCaching implements AutoCloseable {
       return RUN;
     }
     {
-      CacheHit hit = c.lookup(key);
+      CacheHit hit;
+      try {
+        hit = c.lookup(key);
+      } catch (RuntimeException | LinkageError e) {
+        log.warn("Task run '{}': the cache look-up failed; treating it as a miss", node.name(), e);
+        hit = null;
+      }
       if (hit != null) {
         log.debug("Task run '{}' cache hit ({}) {}", node.name(), hit.source(), key.value());
         return node.endCached(attempt, running, hit, key);
@@ -222,7 +228,11 @@ final class TaskCaching implements AutoCloseable {
     TaskCache c = cache;
     CacheKey key = run.key;
     if (c != null && key != null) {
-      c.store(key, value, node.options().cachePolicy().expiry());
+      try {
+        c.store(key, value, node.options().cachePolicy().expiry());
+      } catch (RuntimeException | LinkageError e) {
+        log.warn("Task run '{}': its result could not be cached; ignored", node.name(), e);
+      }
     }
   }
 
