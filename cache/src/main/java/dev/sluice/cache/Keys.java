@@ -56,11 +56,11 @@ final class Keys {
         throw new UncacheableException(
             "task '" + request.taskName() + "': its cache key function threw " + e, e);
       }
-      parts.add(part("key", encode(request, "the value of its cache key function", custom)));
+      parts.add(part("key", encode(request, null, custom)));
     }
     if (policy.includesParameters()) {
       Map<String, @Nullable Object> sorted = new TreeMap<>(request.parameters());
-      parts.add(part("parameters", encode(request, "the flow parameters", sorted)));
+      parts.add(part("parameters", encode(request, "", sorted)));
     }
     if (policy.includesRunId()) {
       parts.add(part("run", text(request.flowRunId().toString())));
@@ -70,10 +70,7 @@ final class Keys {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
         if (!policy.excluded().contains(name)) {
-          parts.add(
-              part(
-                  "input:" + name,
-                  encode(request, "input '" + name + "'", request.inputs().get(i))));
+          parts.add(part("input:" + name, encode(request, name, request.inputs().get(i))));
         }
       }
     }
@@ -86,6 +83,9 @@ final class Keys {
     Type type = code.resultType() != Object.class ? code.resultType() : request.declaredType();
     return new CacheKey(Sha256.hex(digest.digest()), parts, type);
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL_WRITER =
+      CacheJson.CANONICAL.writer();
 
   private static Map<String, @Nullable Object> named(KeyRequest request) {
     Map<String, @Nullable Object> inputs = new LinkedHashMap<>();
@@ -106,15 +106,23 @@ final class Keys {
   /** The hash of a value's canonical encoding, streamed into the digest. */
   static byte[] encode(@Nullable Object value) throws IOException {
     Sha256.Sink sink = new Sha256.Sink();
-    CacheJson.CANONICAL.writeValue(sink, value);
+    CANONICAL_WRITER.writeValue(sink, value);
     return sink.finish();
   }
 
-  private static byte[] encode(KeyRequest request, String what, @Nullable Object value)
+  /**
+   * Encodes an input ({@code input} its name), the flow parameters ({@code ""}) or the custom key
+   * ({@code null}).
+   */
+  private static byte[] encode(KeyRequest request, @Nullable String input, @Nullable Object value)
       throws UncacheableException {
     try {
       return encode(value);
     } catch (IOException | RuntimeException | StackOverflowError e) {
+      String what =
+          input == null
+              ? "the value of its cache key function"
+              : input.isEmpty() ? "the flow parameters" : "input '" + input + "'";
       String reason =
           e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e);
       throw new UncacheableException(
