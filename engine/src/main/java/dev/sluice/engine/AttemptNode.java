@@ -284,9 +284,11 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     releaseNow();
     if (failure == null) {
       storeResult(value);
-      CacheRun cached = cacheRun;
-      if (cached != null && cached.leader) {
-        execution.engine.caching.store(this, cached, value);
+      if (cachePolicy != null) {
+        CacheRun cached = cacheRun;
+        if (cached != null && cached.leader) {
+          execution.engine.caching.store(this, cached, value);
+        }
       }
       error = null; // a failed attempt before this one is in the history, not the outcome
       endNanos = System.nanoTime();
