@@ -74,14 +74,21 @@ final class Keys {
         }
       }
     }
-    MessageDigest digest = Sha256.digest();
-    CodeFingerprint.update(digest, FORMAT);
-    for (CacheKey.Part p : parts) {
-      CodeFingerprint.update(digest, p.name());
-      CodeFingerprint.update(digest, p.hash());
+    Sha256.Sink sink = Sha256.Sink.acquire();
+    byte[] key;
+    try {
+      MessageDigest digest = sink.digest;
+      CodeFingerprint.update(digest, FORMAT);
+      for (CacheKey.Part p : parts) {
+        CodeFingerprint.update(digest, p.name());
+        CodeFingerprint.update(digest, p.hash());
+      }
+      key = sink.finish();
+    } finally {
+      sink.release();
     }
     Type type = code.resultType() != Object.class ? code.resultType() : request.declaredType();
-    return new CacheKey(Sha256.hex(digest.digest()), parts, type);
+    return new CacheKey(Sha256.hex(key), parts, type);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL_WRITER =
@@ -105,9 +112,13 @@ final class Keys {
 
   /** The hash of a value's canonical encoding, streamed into the digest. */
   static byte[] encode(@Nullable Object value) throws IOException {
-    Sha256.Sink sink = new Sha256.Sink();
-    CANONICAL_WRITER.writeValue(sink, value);
-    return sink.finish();
+    Sha256.Sink sink = Sha256.Sink.acquire();
+    try {
+      CANONICAL_WRITER.writeValue(sink, value);
+      return sink.finish();
+    } finally {
+      sink.release();
+    }
   }
 
   /**

@@ -44,9 +44,27 @@ final class Sha256 {
     return new String(out);
   }
 
-  /** An output stream into a digest. */
+  /**
+   * An output stream into a digest. Each thread reuses one ({@link #acquire}), so hashing a key
+   * allocates no digest state; a nested use on the same thread gets a fresh one.
+   */
   static final class Sink extends OutputStream {
+    private static final ThreadLocal<Sink> LOCAL = ThreadLocal.withInitial(Sink::new);
+
     final MessageDigest digest = digest();
+    private boolean busy;
+
+    /** This thread's sink, reset; give it back with {@link #finish}. */
+    static Sink acquire() {
+      Sink sink = LOCAL.get();
+      if (sink.busy) {
+        sink = new Sink();
+      } else {
+        sink.digest.reset();
+      }
+      sink.busy = true;
+      return sink;
+    }
 
     @Override
     public void write(int b) {
@@ -58,8 +76,15 @@ final class Sha256 {
       digest.update(b, off, len);
     }
 
+    /** The hash of what was written; the sink can be acquired again. */
     byte[] finish() {
+      busy = false;
       return digest.digest();
+    }
+
+    /** Gives the sink back without a hash (after a failure). */
+    void release() {
+      busy = false;
     }
   }
 }
