@@ -337,4 +337,78 @@ class CachedRunsTest {
       cacheLog.setLevel(before);
     }
   }
+
+  @Test
+  void cancellingARunWithParkedWaitersEndsThemCancelledAndFreesTheirSlots() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Flow<List<String>> flow =
+        Flows.named("cancel-waiters")
+            .returning(
+                f -> {
+                  var items = f.task("items", () -> List.of("k", "k", "k", "k"));
+                  return f.map(
+                          "slow",
+                          items,
+                          item -> {
+                            started.countDown();
+                            Thread.sleep(60_000);
+                            return item;
+                          })
+                      .cache(CachePolicy.inputs())
+                      .tags("db");
+                });
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("threadpool")
+            .setting("executor.parallelism", "2")
+            .concurrencyLimit("db", 3)
+            .memoryOnlyCache()
+            .build()) {
+      var handle = sluice.start(flow, Map.of());
+      assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+      handle.cancel("test");
+      FlowRun run = handle.future().get(20, TimeUnit.SECONDS);
+      assertThat(run.state()).isInstanceOf(State.Cancelled.class);
+      assertThat(task(run, "slow").elements())
+          .allSatisfy(e -> assertThat(e.state()).isInstanceOf(State.Cancelled.class));
+      // the interrupted leader gives its slot back when its code returns; waiters hold none
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sluice.concurrencySlotsInUse().get("db") != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(sluice.concurrencySlotsInUse()).containsEntry("db", 0);
+    }
+  }
+
+  @Test
+  void aMapRunAgainWithOneMoreElementComputesOnlyThatElement() {
+    AtomicInteger computed = new AtomicInteger();
+    Flow<List<Integer>> flow =
+        Flows.named("grow")
+            .returning(
+                f -> {
+                  var n = f.param("n", Integer.class);
+                  var items =
+                      f.task(
+                          "items",
+                          n,
+                          k -> java.util.stream.IntStream.rangeClosed(1, k).boxed().toList());
+                  return f.map(
+                          "square",
+                          items,
+                          x -> {
+                            computed.incrementAndGet();
+                            return x * x;
+                          })
+                      .cache();
+                });
+    try (Sluice sluice = Sluice.builder().executor("local").cacheDirectory(dir).build()) {
+      assertThat(sluice.run(flow, Map.of("n", 3)).result()).isEqualTo(List.of(1, 4, 9));
+      FlowRun grown = sluice.run(flow, Map.of("n", 4));
+      assertThat(grown.result()).isEqualTo(List.of(1, 4, 9, 16));
+      assertThat(task(grown, "square").elements().stream().map(e -> e.state().name()))
+          .containsExactly("Cached", "Cached", "Cached", "Completed");
+    }
+    assertThat(computed).hasValue(4);
+  }
 }
