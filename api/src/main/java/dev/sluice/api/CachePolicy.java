@@ -1,7 +1,6 @@
 package dev.sluice.api;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -250,7 +249,7 @@ public final class CachePolicy {
       sep = ", ";
     }
     if (!excluded.isEmpty()) {
-      s.append(sep).append("excluding ").append(Arrays.toString(excluded.toArray()));
+      s.append(sep).append("excluding ").append(new java.util.TreeSet<>(excluded));
       sep = ", ";
     }
     if (expiry != null) {

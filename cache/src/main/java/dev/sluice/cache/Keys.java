@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,13 +31,18 @@ final class Keys {
   /** A task's identity; its hash is worked out once per task. */
   private record Identity(String flow, String task, String version) {}
 
-  private static final Map<Identity, CacheKey.Part> IDENTITIES = new ConcurrentHashMap<>();
+  private static final com.github.benmanes.caffeine.cache.Cache<Identity, CacheKey.Part>
+      IDENTITIES =
+          com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+              .maximumSize(10_000)
+              .executor(Runnable::run)
+              .build();
 
   static CacheKey key(KeyRequest request) throws UncacheableException {
     CachePolicy policy = request.policy();
     List<CacheKey.Part> parts = new ArrayList<>(4 + request.inputNames().size());
     parts.add(
-        IDENTITIES.computeIfAbsent(
+        IDENTITIES.get(
             new Identity(request.flowName(), request.taskName(), request.taskVersion()),
             id -> part("task", text(id.flow() + "\u0000" + id.task() + "\u0000" + id.version()))));
     if (policy.version() != null) {
