@@ -37,7 +37,7 @@ import org.objectweb.asm.Opcodes;
  */
 final class CodeFingerprint {
   /** The hash (hex) and the declared result type ({@code Object.class} when unknown). */
-  record Code(String hash, Type resultType, String describe) {}
+  record Code(String hash, Type resultType) {}
 
   // One slot per implementation class, filled on first use (computing needs an instance).
   private static final ClassValue<Code[]> CODES =
@@ -73,8 +73,7 @@ final class CodeFingerprint {
           Sha256.hex(
               Sha256.of(
                   classFile == null ? type.getName().getBytes(StandardCharsets.UTF_8) : classFile)),
-          Object.class,
-          "class " + type.getName());
+          Object.class);
     }
     String owner = lambda.getImplClass();
     ClassLoader loader = implementation.getClass().getClassLoader();
@@ -99,10 +98,7 @@ final class CodeFingerprint {
       }
       hashMethod(file, owner, method[0], method[1], digest, todo);
     }
-    return new Code(
-        Sha256.hex(digest.digest()),
-        resultType(lambda, loader),
-        owner.replace('/', '.') + "." + lambda.getImplMethodName());
+    return new Code(Sha256.hex(digest.digest()), resultType(lambda, loader));
   }
 
   private static @Nullable SerializedLambda serializedLambda(Object implementation) {
