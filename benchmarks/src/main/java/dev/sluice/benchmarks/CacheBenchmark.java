@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,8 +49,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class CacheBenchmark {
-  /** About 1 KiB of canonical JSON. */
+  /** An order: about 0.8–1 KiB of JSON. */
   public record Order(String id, LocalDate day, List<Integer> lines, Map<String, String> tags) {}
+
+  /**
+   * The 1 KiB input: {@code numbers}, an order with 150 integer lines (many small JSON tokens), or
+   * {@code text}, the same order with its lines as one long note (few tokens).
+   */
+  @Param({"numbers", "text"})
+  public String input;
 
   private TaskCache cache;
   private KeyRequest request;
@@ -62,22 +70,22 @@ public class CacheBenchmark {
     CacheProvider provider = ServiceLoader.load(CacheProvider.class).findFirst().orElseThrow();
     cache = provider.create(new CacheSettings(null, 64L << 20, false));
     List<Integer> lines = new ArrayList<>();
-    for (int i = 0; i < 150; i++) {
+    int count = input.equals("numbers") ? 150 : 1;
+    for (int i = 0; i < count; i++) {
       lines.add(i * 37);
     }
-    Order order =
-        new Order(
-            "order-000123",
-            LocalDate.of(2026, 11, 23),
-            lines,
-            Map.of("region", "eu-west-1", "priority", "rush", "channel", "web"));
+    Map<String, String> tags =
+        input.equals("numbers")
+            ? Map.of("region", "eu-west-1", "priority", "rush", "channel", "web")
+            : Map.of("region", "eu-west-1", "note", "deliver to the back door, ".repeat(33));
+    Order order = new Order("order-000123", LocalDate.of(2026, 11, 23), lines, tags);
     int size =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .findAndRegisterModules()
             .writeValueAsBytes(order)
             .length;
-    if (size > 1024) {
-      throw new IllegalStateException("input is " + size + " bytes, more than 1 KiB");
+    if (size > 1024 || size < 768) {
+      throw new IllegalStateException("input is " + size + " bytes, not about 1 KiB");
     }
     TaskFunction1<Order, String> fn = o -> o.id();
     Arguments args =
