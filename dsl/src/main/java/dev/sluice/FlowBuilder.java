@@ -71,7 +71,7 @@ public final class FlowBuilder {
   @SuppressWarnings("unchecked")
   public <R> TaskHandle<R> task(String name, TaskFunction0<? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, args -> fn.apply());
+    return addTask(name, fn, args -> fn.apply());
   }
 
   /**
@@ -83,7 +83,7 @@ public final class FlowBuilder {
   public <A, R> TaskHandle<R> task(
       String name, Ref<A> a, TaskFunction1<? super A, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, args -> fn.apply((A) args.get(0)), a);
+    return addTask(name, fn, args -> fn.apply((A) args.get(0)), a);
   }
 
   /**
@@ -95,7 +95,7 @@ public final class FlowBuilder {
   public <A, B, R> TaskHandle<R> task(
       String name, Ref<A> a, Ref<B> b, TaskFunction2<? super A, ? super B, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, args -> fn.apply((A) args.get(0), (B) args.get(1)), a, b);
+    return addTask(name, fn, args -> fn.apply((A) args.get(0), (B) args.get(1)), a, b);
   }
 
   /**
@@ -112,7 +112,7 @@ public final class FlowBuilder {
       TaskFunction3<? super A, ? super B, ? super C, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
     return addTask(
-        name, args -> fn.apply((A) args.get(0), (B) args.get(1), (C) args.get(2)), a, b, c);
+        name, fn, args -> fn.apply((A) args.get(0), (B) args.get(1), (C) args.get(2)), a, b, c);
   }
 
   /**
@@ -132,6 +132,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> fn.apply((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3)),
         a,
         b,
@@ -157,6 +158,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args ->
             fn.apply(
                 (A) args.get(0),
@@ -181,6 +183,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept();
           return null;
@@ -197,6 +200,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept((A) args.get(0));
           return null;
@@ -216,6 +220,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept((A) args.get(0), (B) args.get(1));
           return null;
@@ -236,6 +241,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept((A) args.get(0), (B) args.get(1), (C) args.get(2));
           return null;
@@ -262,6 +268,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3));
           return null;
@@ -290,6 +297,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           fn.accept(
               (A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3), (E) args.get(4));
@@ -314,6 +322,7 @@ public final class FlowBuilder {
     Objects.requireNonNull(fn, "fn");
     return addTask(
         name,
+        fn,
         args -> {
           List<T> values = new ArrayList<>(args.size());
           for (int i = 0; i < args.size(); i++) {
@@ -335,7 +344,7 @@ public final class FlowBuilder {
       Ref<? extends Iterable<? extends T>> items,
       TaskFunction1<? super T, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addMap(name, items, args -> fn.apply((T) args.get(0)));
+    return addMap(name, fn, items, args -> fn.apply((T) args.get(0)));
   }
 
   /**
@@ -349,7 +358,7 @@ public final class FlowBuilder {
       Ref<B> b,
       TaskFunction2<? super T, ? super B, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addMap(name, items, args -> fn.apply((T) args.get(0), (B) args.get(1)), b);
+    return addMap(name, fn, items, args -> fn.apply((T) args.get(0), (B) args.get(1)), b);
   }
 
   /**
@@ -363,11 +372,11 @@ public final class FlowBuilder {
     return handle;
   }
 
-  private <R> TaskHandle<R> addTask(String name, TaskBody body, Ref<?>... upstreams) {
+  private <R> TaskHandle<R> addTask(String name, Object fn, TaskBody body, Ref<?>... upstreams) {
     checkOpen();
     String checked = checkName(name);
     List<Input> inputs = new ArrayList<>(upstreams.length);
-    TaskHandle<R> handle = new TaskHandle<>(this, checked, inputs, body);
+    TaskHandle<R> handle = new TaskHandle<>(this, checked, inputs, fn, body);
     for (Ref<?> upstream : upstreams) {
       inputs.add(wire(handle, upstream));
     }
@@ -375,7 +384,8 @@ public final class FlowBuilder {
     return handle;
   }
 
-  private <R> MapHandle<R> addMap(String name, Ref<?> items, TaskBody body, Ref<?>... broadcast) {
+  private <R> MapHandle<R> addMap(
+      String name, Object fn, Ref<?> items, TaskBody body, Ref<?>... broadcast) {
     checkOpen();
     String checked = checkName(name);
     List<Input> extra = new ArrayList<>(broadcast.length);
@@ -384,7 +394,8 @@ public final class FlowBuilder {
       throw new IllegalArgumentException(
           "map step '" + checked + "' cannot map over an outcome; pass the step's value");
     }
-    MapHandle<R> handle = new MapHandle<>(this, checked, Input.value(items.name()), extra, body);
+    MapHandle<R> handle =
+        new MapHandle<>(this, checked, Input.value(items.name()), extra, fn, body);
     wire(handle, items);
     for (Ref<?> b : broadcast) {
       extra.add(wire(handle, b));

@@ -15,13 +15,21 @@ import java.util.List;
 public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   private final Input items;
   private final List<Input> broadcast;
+  private final Object fn;
   private final TaskBody body;
   private int maxParallel = Integer.MAX_VALUE;
 
-  MapHandle(FlowBuilder owner, String name, Input items, List<Input> broadcast, TaskBody body) {
+  MapHandle(
+      FlowBuilder owner,
+      String name,
+      Input items,
+      List<Input> broadcast,
+      Object fn,
+      TaskBody body) {
     super(owner, name);
     this.items = items;
     this.broadcast = broadcast;
+    this.fn = fn;
     this.body = body;
   }
 
@@ -41,6 +49,14 @@ public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   @Override
   Step<?> build() {
     return new MapStep<T>(
-        name(), Object.class, options, items, broadcast, waitFor, condition, body, maxParallel);
+        name(),
+        Object.class,
+        options,
+        items,
+        broadcast,
+        waitFor,
+        condition,
+        cachedBody(fn, body),
+        maxParallel);
   }
 }

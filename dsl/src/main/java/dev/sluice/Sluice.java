@@ -173,6 +173,44 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
+     * Keeps cached task results on disk in {@code directory} (default {@code $SLUICE_HOME/cache},
+     * {@code ~/.sluice/cache} when SLUICE_HOME is unset). Also settable as {@code
+     * sluice.cache.dir}.
+     */
+    public Builder cacheDirectory(java.nio.file.Path directory) {
+      return setting("cache.dir", Objects.requireNonNull(directory, "directory").toString());
+    }
+
+    /**
+     * Keeps cached task results in memory only, with no disk tier. Also settable as {@code
+     * sluice.cache.disk=false}.
+     */
+    public Builder memoryOnlyCache() {
+      return setting("cache.disk", "false");
+    }
+
+    /**
+     * Bounds the in-memory cache tier to {@code bytes} of encoded results (default 64 MiB; 0 turns
+     * the memory tier off). Also settable as {@code sluice.cache.memory-weight}, e.g. {@code
+     * 256MB}.
+     */
+    public Builder cacheMemoryWeight(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("the cache memory weight must be >= 0, was " + bytes);
+      }
+      return setting("cache.memory-weight", Long.toString(bytes));
+    }
+
+    /**
+     * Strict caching: a cached task whose input cannot be encoded for its key fails with the
+     * reason, instead of running uncached with a warning. Also settable as {@code
+     * sluice.cache.strict}.
+     */
+    public Builder strictCaching() {
+      return setting("cache.strict", "true");
+    }
+
+    /**
      * Keeps every step's result in the run record. By default a result is released once every step
      * that takes it has ended, so long pipelines do not hold every intermediate value.
      */

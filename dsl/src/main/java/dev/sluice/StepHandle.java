@@ -1,9 +1,11 @@
 package dev.sluice;
 
+import dev.sluice.api.CachePolicy;
 import dev.sluice.api.Condition;
 import dev.sluice.api.Input;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.Step;
+import dev.sluice.api.TaskBody;
 import dev.sluice.api.TaskOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +122,70 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
     owner.checkOpen();
     options = options.withKeepResult(true);
     return self();
+  }
+
+  /**
+   * Caches the step's results: a later run of it — in this process or another, days later — with
+   * the same cache key reuses the result and ends Cached instead of running. Without arguments the
+   * key is the step's inputs and code ({@code CachePolicy.inputs().and(CachePolicy.code())});
+   * policies given are combined.
+   *
+   * {@snippet :
+   * var model = f.task("train", data, Trainer::fit)
+   *     .cache(CachePolicy.inputs(), CachePolicy.version("2"))
+   *     .cacheFor(Duration.ofDays(7));
+   * }
+   */
+  public S cache(CachePolicy... policies) {
+    owner.checkOpen();
+    CachePolicy policy = CachePolicy.none();
+    for (CachePolicy p : policies) {
+      policy = policy.and(Objects.requireNonNull(p, "policy"));
+    }
+    if (!policy.enabled()) {
+      policy = policies.length == 0 ? DEFAULT_CACHE : CachePolicy.none();
+    }
+    CachePolicy current = options.cachePolicy();
+    if (current.expiry() != null && policy.enabled() && policy.expiry() == null) {
+      policy = policy.cacheFor(current.expiry());
+    }
+    if (current.isRefresh() && policy.enabled()) {
+      policy = policy.refresh();
+    }
+    options = options.withCachePolicy(policy);
+    return self();
+  }
+
+  /**
+   * Cached results of this step expire {@code expiry} after they were stored. Turns caching on
+   * (inputs and code) if {@link #cache} was not called.
+   */
+  public S cacheFor(Duration expiry) {
+    owner.checkOpen();
+    options = options.withCachePolicy(enabledCache().cacheFor(expiry));
+    return self();
+  }
+
+  /**
+   * Runs this step even when its result is cached, and overwrites the cached entry with the new
+   * result. Turns caching on (inputs and code) if {@link #cache} was not called.
+   */
+  public S refreshCache() {
+    owner.checkOpen();
+    options = options.withCachePolicy(enabledCache().refresh());
+    return self();
+  }
+
+  private CachePolicy enabledCache() {
+    CachePolicy current = options.cachePolicy();
+    return current.enabled() ? current : DEFAULT_CACHE;
+  }
+
+  private static final CachePolicy DEFAULT_CACHE = CachePolicy.inputs().and(CachePolicy.code());
+
+  /** The body to run: for a cached step, one naming {@code fn} as its code. */
+  final TaskBody cachedBody(Object fn, TaskBody body) {
+    return options.cachePolicy().enabled() ? new ImplementedBody(body, fn) : body;
   }
 
   /**

@@ -1,8 +1,13 @@
 package dev.sluice;
 
+import java.io.Serializable;
+
 /**
  * A task body taking 5 upstream values and returning nothing (the step's result is {@code null}).
  * Anything it throws fails the attempt.
+ *
+ * <p>{@link java.io.Serializable} only so that caching can find the method implementing a lambda or
+ * method reference (see {@code CachePolicy.code()}); Sluice never serializes it.
  *
  * @param <A> the type of upstream value 1
  * @param <B> the type of upstream value 2
@@ -11,7 +16,7 @@ package dev.sluice;
  * @param <E> the type of upstream value 5
  */
 @FunctionalInterface
-public interface TaskAction5<A, B, C, D, E> {
+public interface TaskAction5<A, B, C, D, E> extends Serializable {
   /** Runs the task. */
   void accept(A a, B b, C c, D d, E e) throws Exception;
 }

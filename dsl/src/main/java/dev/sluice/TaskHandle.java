@@ -13,16 +13,19 @@ import java.util.List;
  */
 public final class TaskHandle<T> extends StepHandle<T, TaskHandle<T>> {
   private final List<Input> inputs;
+  private final Object fn;
   private final TaskBody body;
 
-  TaskHandle(FlowBuilder owner, String name, List<Input> inputs, TaskBody body) {
+  TaskHandle(FlowBuilder owner, String name, List<Input> inputs, Object fn, TaskBody body) {
     super(owner, name);
     this.inputs = inputs;
+    this.fn = fn;
     this.body = body;
   }
 
   @Override
   Step<?> build() {
-    return new TaskStep<T>(name(), Object.class, options, inputs, waitFor, condition, body);
+    return new TaskStep<T>(
+        name(), Object.class, options, inputs, waitFor, condition, cachedBody(fn, body));
   }
 }

@@ -105,6 +105,7 @@ public final class Flow<R> {
       if (s instanceof SubflowStep<?> sub) {
         validateBindings(sub, problems);
       }
+      validateCachePolicy(s, problems);
     }
     if (resultStep != null && !stepsByName.containsKey(resultStep)) {
       problems.add("the result step '" + resultStep + "' is not a step of this flow");
@@ -129,6 +130,32 @@ public final class Flow<R> {
               + " and a "
               + kind
               + "; names must be unique in a flow");
+    }
+  }
+
+  private static void validateCachePolicy(Step<?> step, List<String> problems) {
+    CachePolicy policy = step.options().cachePolicy();
+    if (!policy.enabled()) {
+      return;
+    }
+    if (step instanceof SubflowStep<?>) {
+      problems.add(
+          "sub-flow step '"
+              + step.name()
+              + "' has a cache policy; cache the tasks inside the sub-flow instead");
+      return;
+    }
+    List<String> names = step.inputs().stream().map(Input::source).toList();
+    for (String excluded : policy.excluded()) {
+      if (!names.contains(excluded)) {
+        problems.add(
+            "step '"
+                + step.name()
+                + "' leaves input '"
+                + excluded
+                + "' out of its cache key, but it has no such input; its inputs are "
+                + names);
+      }
     }
   }
 

@@ -44,7 +44,10 @@ final class Summaries {
 
   private static void add(List<String[]> rows, TaskRun task, String indent) {
     State state = task.state();
-    String detail = state.isFinal() && !state.isCompleted() ? state.message() : "";
+    String detail =
+        state instanceof State.Cached cached
+            ? "from " + cached.source() + ", key " + abbreviate(cached.key())
+            : state.isFinal() && !state.isCompleted() ? state.message() : "";
     rows.add(
         new String[] {
           indent + task.name(),
@@ -56,5 +59,9 @@ final class Summaries {
     for (TaskRun element : task.elements()) {
       add(rows, element, indent + "  ");
     }
+  }
+
+  private static String abbreviate(String key) {
+    return key.length() > 12 ? key.substring(0, 12) + "…" : key;
   }
 }

@@ -10,4 +10,13 @@ import org.jspecify.annotations.Nullable;
 public interface TaskBody {
   /** Runs one attempt. Anything thrown fails the attempt. */
   @Nullable Object invoke(Arguments args) throws Exception;
+
+  /**
+   * The object whose code this body runs, for the code fingerprint of a cache key ({@link
+   * CachePolicy#code()}). A body that adapts another function (as the DSL's do) returns that
+   * function.
+   */
+  default Object implementation() {
+    return this;
+  }
 }

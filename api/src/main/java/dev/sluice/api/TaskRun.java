@@ -49,6 +49,14 @@ public interface TaskRun {
   /** What its last attempt threw, when it failed or crashed. */
   Optional<Throwable> error();
 
+  /**
+   * The cache key of this task run (hex SHA-256), when its task has a {@link CachePolicy} and the
+   * key could be computed; set on a hit and on a miss alike.
+   */
+  default Optional<String> cacheKey() {
+    return Optional.empty();
+  }
+
   /** Whether {@link #result()} can be read. */
   boolean hasResult();
 

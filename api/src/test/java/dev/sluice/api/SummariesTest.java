@@ -190,7 +190,7 @@ class SummariesTest {
             row("transform", "Failed", "3", "1.50 s", "IOException: disk full"),
             row("measure", "Completed", "1", "850 \u00b5s", ""),
             row("  measure[0]", "Completed", "1", "250 \u00b5s", ""),
-            row("  measure[1]", "Cached", "0", "0 \u00b5s", ""),
+            row("  measure[1]", "Cached", "0", "0 \u00b5s", "from memory, key k1"),
             row("load", "NotReady", "0", "0 \u00b5s", "upstream 'transform' did not complete"),
             row("cleanup", "Skipped", "0", "0 \u00b5s", "nothing to clean"));
   }

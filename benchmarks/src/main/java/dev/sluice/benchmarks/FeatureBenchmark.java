@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.Flows;
 import dev.sluice.Sluice;
+import dev.sluice.api.CachePolicy;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Feature paths on 10^4 independent tasks: every task failing once and retried at once ({@code
- * retry}); every task tagged with a concurrency limit of 2 ({@code limited}); and plain tasks for
- * reference ({@code plain}). Run: {@code java -jar benchmarks/target/benchmarks.jar
- * FeatureBenchmark}.
+ * retry}); every task tagged with a concurrency limit of 2 ({@code limited}); every task cached and
+ * found in the memory tier ({@code cached}), or cached under the run id so that every run misses
+ * and stores ({@code cachemiss}); and plain tasks for reference ({@code plain}). Run: {@code java
+ * -jar benchmarks/target/benchmarks.jar FeatureBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +43,7 @@ public class FeatureBenchmark {
   private static final RuntimeException FAILURE =
       new RuntimeException("first attempt fails", null, false, false) {};
 
-  @Param({"plain", "retry", "limited"})
+  @Param({"plain", "retry", "limited", "cached", "cachemiss"})
   public String feature;
 
   @Param({"local", "threadpool"})
@@ -59,6 +61,7 @@ public class FeatureBenchmark {
                 "executor.parallelism",
                 Integer.toString(Runtime.getRuntime().availableProcessors()))
             .concurrencyLimit("db", 2)
+            .memoryOnlyCache()
             .discoverListeners(false)
             .build();
     AtomicIntegerArray calls = new AtomicIntegerArray(TASKS);
@@ -80,6 +83,10 @@ public class FeatureBenchmark {
                                       })
                                   .retries(1);
                           case "limited" -> f.action("t" + i, () -> {}).tags("db");
+                          case "cached" ->
+                              f.action("t" + i, () -> {}).cache(CachePolicy.version("1"));
+                          case "cachemiss" ->
+                              f.action("t" + i, () -> {}).cache(CachePolicy.runId());
                           default -> f.action("t" + i, () -> {});
                         };
                   }

@@ -1,9 +1,12 @@
 package dev.sluice.engine;
 
 import dev.sluice.api.Arguments;
+import dev.sluice.api.CachePolicy;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskBody;
 import dev.sluice.api.TaskTimeoutException;
+import dev.sluice.api.cache.CacheHit;
+import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
 import java.lang.invoke.MethodHandles;
@@ -46,6 +49,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
   final ConcurrencyLimits.Slot @Nullable [] slots;
+
+  /** For a task with a cache policy, its key and role once looked up; null otherwise. */
+  @Nullable CacheRun cacheRun;
 
   /** The slots of the current attempt, held or awaited; owner only. */
   private ConcurrencyLimits.@Nullable Permit permit;
@@ -229,6 +235,13 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       releaseCode(mine);
       return PENDING_OUTCOME;
     }
+    CachePolicy cachePolicy = execution.plan.cachePolicies[index];
+    if (cachePolicy != null && attempt == 1) {
+      int gate = execution.engine.caching.gate(this, cachePolicy, attempt, running);
+      if (gate != TaskCaching.RUN) {
+        return gate;
+      }
+    }
     long start = System.nanoTime();
     attempts = attempt;
     if (firstStartNanos == 0) {
@@ -271,6 +284,12 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     releaseNow();
     if (failure == null) {
       storeResult(value);
+      if (cachePolicy != null) {
+        CacheRun cached = cacheRun;
+        if (cached != null && cached.leader) {
+          execution.engine.caching.store(this, cached, value);
+        }
+      }
       error = null; // a failed attempt before this one is in the history, not the outcome
       endNanos = System.nanoTime();
       transition(State.COMPLETED, endNanos);
@@ -383,6 +402,90 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     if (code != PENDING_OUTCOME) {
       ended(code);
     }
+  }
+
+  // ---- caching (see TaskCaching); only tasks with a cache policy get here
+
+  /** A cached task run's key, and whether it computes the key for others. Owner only. */
+  static final class CacheRun {
+    final @Nullable CacheKey key;
+    boolean leader;
+    TaskCaching.@Nullable Flight flight;
+
+    CacheRun(@Nullable CacheKey key) {
+      this.key = key;
+    }
+  }
+
+  /** The attempt found its result cached: end Cached. Returns the end code. */
+  final int endCached(int attempt, int running, CacheHit hit, CacheKey key) {
+    if (!casPhase(running, phase(attempt, OWNED))) {
+      return lostToCanceller(attempt);
+    }
+    releaseNow();
+    storeResult(hit.value());
+    error = null;
+    endNanos = System.nanoTime();
+    transition(new State.Cached(key.value(), hit.source()), endNanos);
+    return OK;
+  }
+
+  /** Strict mode: an input cannot be encoded, so the task fails without running. */
+  final int failUncacheable(int attempt, int running, Exception cause) {
+    if (!casPhase(running, phase(attempt, OWNED))) {
+      return lostToCanceller(attempt);
+    }
+    releaseNow();
+    error = cause;
+    endNanos = System.nanoTime();
+    State.Failed end = new State.Failed(cause);
+    transition(end);
+    log.warn("Task run '{}' failed (strict caching): {}", name(), cause.getMessage());
+    return FAIL;
+  }
+
+  /**
+   * Another task run computes the same key: wait for it without a thread or slots. When its flight
+   * ends, {@link #redispatch()} brings this one back to look the key up again.
+   */
+  final int parkBehind(TaskCaching.Flight flight, int attempt, int running) {
+    if (!casPhase(running, phase(attempt, OWNED))) {
+      return lostToCanceller(attempt);
+    }
+    releaseNow();
+    int queued = phase(attempt, QUEUED);
+    phase = queued; // a full fence: Dekker with cancel(), which sets `cancelled` then reads this
+    if (!flight.park(this)) {
+      redispatch(); // it ended meanwhile: look again, as if woken
+      return PENDING_OUTCOME;
+    }
+    if (execution.cancelled && casPhase(queued, phase(attempt, OWNED))) {
+      return endCancelled();
+    }
+    return PENDING_OUTCOME;
+  }
+
+  /** A canceller took the task run while the cache was consulted: let it finish, then let go. */
+  private int lostToCanceller(int attempt) {
+    ConcurrencyLimits.Permit mine = permit;
+    RECORDED.setRelease(this, attempt);
+    awaitInterrupters();
+    releaseCode(mine);
+    return PENDING_OUTCOME;
+  }
+
+  /** The task run ended: if it computed a key for others, let them go on. */
+  final void cachingEnded() {
+    CacheRun cached = cacheRun;
+    if (cached != null) {
+      execution.engine.caching.ended(cached);
+    }
+  }
+
+  @Override
+  void reset() {
+    super.reset();
+    cacheRun = null; // a flow-level retry looks the key up again
   }
 
   @Override

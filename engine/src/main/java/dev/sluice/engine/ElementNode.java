@@ -59,6 +59,9 @@ final class ElementNode extends AttemptNode {
 
   @Override
   void ended(int code, boolean afterBody) {
+    if (cacheRun != null) {
+      cachingEnded();
+    }
     map.elementEnded(code, afterBody);
   }
 }

@@ -27,6 +27,7 @@ public final class Engine implements AutoCloseable {
   final InstantSource clock;
   final Mdc mdc = new Mdc();
   final ConcurrencyLimits limits;
+  final TaskCaching caching;
   private final boolean retainResults;
   private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
@@ -39,8 +40,10 @@ public final class Engine implements AutoCloseable {
       Listeners listeners,
       InstantSource clock,
       ConcurrencyLimits limits,
+      TaskCaching caching,
       EngineConfiguration configuration) {
     this.limits = limits;
+    this.caching = caching;
     this.executor = executor;
     this.timer = timer;
     this.listeners = listeners;
@@ -127,6 +130,7 @@ public final class Engine implements AutoCloseable {
       executor.close();
     } finally {
       timer.close();
+      caching.close();
     }
   }
 }

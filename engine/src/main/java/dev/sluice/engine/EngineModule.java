@@ -90,6 +90,12 @@ interface EngineModule {
   }
 
   @Provides
+  @Singleton
+  static TaskCaching caching(Settings settings) {
+    return new TaskCaching(TaskCaching.settings(settings));
+  }
+
+  @Provides
   static InstantSource clock(EngineConfiguration configuration) {
     return configuration.clock();
   }

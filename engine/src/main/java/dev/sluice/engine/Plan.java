@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.api.CachePolicy;
 import dev.sluice.api.Condition;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowOptions;
@@ -93,6 +94,9 @@ final class Plan {
 
   /** Per step, whether it may fail without failing the flow. */
   final boolean[] allowFailure;
+
+  /** Per step, its cache policy when it has one, else null. */
+  final CachePolicy[] cachePolicies;
 
   /** Per step, the concurrency slots each of its attempts needs, or null. */
   final ConcurrencyLimits.Slot[][] slots;
@@ -215,6 +219,7 @@ final class Plan {
     conditions = new Condition[size];
     timeoutNanos = new long[size];
     allowFailure = new boolean[size];
+    cachePolicies = new CachePolicy[size];
     for (int i = 0; i < size; i++) {
       Step<?> step = steps[i];
       slots[i] = limits.slotsFor(step.options().tags());
@@ -234,6 +239,8 @@ final class Plan {
       java.time.Duration timeout = step.options().timeout();
       timeoutNanos[i] = timeout == null ? 0 : timeout.toNanos();
       allowFailure[i] = step.options().allowFailure();
+      CachePolicy cache = step.options().cachePolicy();
+      cachePolicies[i] = cache.enabled() ? cache : null;
     }
     resultStep = flow.resultStep().map(index::get).orElse(-1);
     if (resultStep >= 0) {

@@ -32,6 +32,9 @@ final class TaskNode extends AttemptNode {
 
   @Override
   void ended(int code, boolean afterBody) {
+    if (cacheRun != null) {
+      cachingEnded();
+    }
     execution.stepEnded(index, code, afterBody);
   }
 }

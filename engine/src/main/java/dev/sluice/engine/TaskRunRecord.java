@@ -30,6 +30,7 @@ final class TaskRunRecord implements TaskRun {
   private final String noResult;
   private final List<TaskRun> elements;
   private final @Nullable FlowRun subflowRun;
+  private final @Nullable String cacheKey;
 
   private TaskRunRecord(
       Execution execution,
@@ -55,6 +56,12 @@ final class TaskRunRecord implements TaskRun {
     this.noResult = noResult;
     this.elements = elements;
     this.subflowRun = subflowRun;
+    this.cacheKey =
+        node instanceof AttemptNode attempt
+                && attempt.cacheRun != null
+                && attempt.cacheRun.key != null
+            ? attempt.cacheRun.key.value()
+            : null;
   }
 
   static TaskRun of(Execution execution, int step) {
@@ -93,6 +100,11 @@ final class TaskRunRecord implements TaskRun {
         "task run '" + element.name() + "' ended " + element.state.name() + ", so it has no result",
         List.of(),
         null);
+  }
+
+  @Override
+  public Optional<String> cacheKey() {
+    return Optional.ofNullable(cacheKey);
   }
 
   @Override

@@ -6,8 +6,10 @@ import dev.sluice.Sluice;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The examples run and do what their documentation says. */
 class ExamplesTest {
@@ -46,5 +48,22 @@ class ExamplesTest {
       assertThat(run.taskRun("fetch temperature").orElseThrow().elements()).hasSize(2);
       assertThat(FeatureTour.FLOW.toMermaid()).contains("fetch temperature (map)");
     }
+  }
+
+  @Test
+  void theCachedPipelineComputesOnceThenReadsTheResultFromDisk(@TempDir Path cacheDir) {
+    FlowRun first = CachedPipeline.runOnce(cacheDir, Map.of("epochs", 4));
+    FlowRun second = CachedPipeline.runOnce(cacheDir, Map.of("epochs", 4));
+    FlowRun other = CachedPipeline.runOnce(cacheDir, Map.of("epochs", 1));
+
+    assertThat(first.taskRun("train model").orElseThrow().state()).isEqualTo(State.COMPLETED);
+    assertThat(second.taskRun("train model").orElseThrow().state())
+        .isInstanceOfSatisfying(
+            State.Cached.class, cached -> assertThat(cached.source()).isEqualTo("disk"));
+    assertThat(second.result())
+        .isEqualTo(first.result())
+        .isEqualTo("model after 4 epochs, loss 0.2");
+    assertThat(second.summary()).contains("train model").contains("Cached").contains("from disk");
+    assertThat(other.taskRun("train model").orElseThrow().state()).isEqualTo(State.COMPLETED);
   }
 }
