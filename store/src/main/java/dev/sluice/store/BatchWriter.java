@@ -156,7 +156,7 @@ final class BatchWriter implements RunRecorder {
   }
 
   /** Stops taking records, commits everything queued, and stops the thread. */
-  void close(Duration timeout) {
+  synchronized void close(Duration timeout) {
     if (closed) {
       return;
     }
