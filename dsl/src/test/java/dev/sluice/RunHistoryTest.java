@@ -129,6 +129,16 @@ class RunHistoryTest {
           .contains("IllegalArgumentException: no such customer: 42")
           .contains("at dev.sluice.RunHistoryTest");
       assertThat(detail.taskRuns().get(1).state().name()).isEqualTo("NotReady");
+      // The engine's own message about the failure is stored with the run, linked to the task.
+      assertThat(store.history().logs(run.id(), 0, 100))
+          .anySatisfy(
+              l -> {
+                assertThat(l.line().message())
+                    .startsWith("Task run 'boom' finished in state Failed after 1 attempt");
+                assertThat(l.line().logger()).isEqualTo("dev.sluice.TaskRun");
+                assertThat(l.line().taskRunId()).isEqualTo(boom.id());
+                assertThat(l.line().throwable()).contains("no such customer: 42");
+              });
       assertThat(detail.taskRuns().get(1).state().isFinal()).isTrue();
     }
   }
