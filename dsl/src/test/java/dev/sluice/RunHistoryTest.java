@@ -177,6 +177,37 @@ class RunHistoryTest {
   }
 
   @Test
+  void closingSluiceCommitsEveryRecordWithoutAFlush() {
+    Flow<Void> wide =
+        Flows.named("wide")
+            .define(
+                f -> {
+                  for (int i = 0; i < 200; i++) {
+                    f.action("t" + i, () -> {});
+                  }
+                });
+    List<UUID> ids = new java.util.ArrayList<>();
+    try (Sluice sluice = sluice("pool")) {
+      for (int i = 0; i < 20; i++) {
+        ids.add(sluice.run(wide).id());
+      }
+    }
+    try (RunStore store =
+        dev.sluice.api.store.RunStores.open(dir.resolve("runs.db").toString(), Map.of())) {
+      for (UUID id : ids) {
+        FlowRunDetail detail = store.history().flowRun(id).orElseThrow();
+        assertThat(detail.run().state().name()).isEqualTo("Completed");
+        assertThat(detail.taskRuns())
+            .hasSize(200)
+            .allSatisfy(
+                t ->
+                    assertThat(names(t.history()))
+                        .containsExactly("Pending", "Running", "Completed"));
+      }
+    }
+  }
+
+  @Test
   void flowRunsAreListedNewestFirstAndFiltered() {
     Flow<Integer> ok = Flows.named("ok").returning(f -> f.task("t", () -> 1));
     Flow<Void> bad =
