@@ -44,6 +44,28 @@ class SqliteRunStoreTest extends RunStoreContract {
   }
 
   @Test
+  void aProducerFasterThanTheWriterWaitsForRoomAndLosesNothingEvenWhenInterrupted() {
+    java.util.UUID run = start(dev.sluice.api.store.RunOwner.current());
+    int tasks = BatchWriter.CAPACITY; // 2 transitions each: twice what the queue holds
+    Thread.currentThread().interrupt(); // e.g. a task being cancelled while it records
+    try {
+      for (int i = 0; i < tasks; i++) {
+        java.util.UUID task = new java.util.UUID(run.getMostSignificantBits(), i);
+        task(run, task, "t" + i, null, dev.sluice.api.State.RUNNING, 1, 1);
+        task(
+            run, task, "t" + i, dev.sluice.api.State.RUNNING, dev.sluice.api.State.COMPLETED, 2, 1);
+      }
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    flush();
+    assertThat(store.history().flowRun(run).orElseThrow().taskRuns())
+        .hasSize(tasks)
+        .allSatisfy(t -> assertThat(t.history()).hasSize(2));
+  }
+
+  @Test
   void reopeningAMigratedStoreAppliesNothingTwice() throws Exception {
     store.close();
     store = reopen();
