@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's one writer: callers hand records to a bounded queue and return; a single daemon
  * thread drains it and commits what it took in one transaction per batch (up to {@link #MAX_BATCH}
- * records), in hand-over order.
+ * records), in hand-over order. A small batch first waits {@link #LINGER_MILLIS} for more, so a
+ * steady trickle of records (a flow of 1-ms tasks) costs about 100 commits a second, not one per
+ * record; a {@link #flush} does not wait.
  *
  * <p>Back-pressure: the queue holds {@link #CAPACITY} records. When it is full, a caller waits for
  * room (uninterruptibly: an interrupt is kept for later), so a writer that falls behind slows the
@@ -50,6 +52,9 @@ final class BatchWriter implements RunRecorder {
 
   static final int CAPACITY = 65_536;
   static final int MAX_BATCH = 8_192;
+
+  /** How long a small batch waits for more records before it is committed. */
+  static final long LINGER_MILLIS = 10;
 
   /** Runs whose lines the log capture still takes, after they ended (their last messages). */
   private static final int RECENTLY_ENDED = 1_024;
@@ -197,6 +202,19 @@ final class BatchWriter implements RunRecorder {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        if (batch.size() < MAX_BATCH / 4
+            && !closing
+            && batch.stream().noneMatch(r -> r instanceof Flush)) {
+          // A trickle of records: let it collect for a moment, so it costs one commit (and one
+          // wake-up of this thread) per LINGER instead of one per record. The writer sleeps
+          // rather than waiting on the queue, so producers' offers wake nobody meanwhile.
+          try {
+            Thread.sleep(LINGER_MILLIS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          queue.drainTo(batch, MAX_BATCH - batch.size());
+        }
         if (!writeWithRetries(batch)) {
           break;
         }
