@@ -63,6 +63,7 @@ public class FeatureBenchmark {
             .concurrencyLimit("db", 2)
             .memoryOnlyCache()
             .discoverListeners(false)
+            .setting("store", "off")
             .build();
     AtomicIntegerArray calls = new AtomicIntegerArray(TASKS);
     flow =

@@ -33,6 +33,24 @@ class ExamplesTest {
   }
 
   @Test
+  void theRunHistoryExampleReadsItsRunBackFromTheStore(@TempDir Path dir) {
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("local")
+            .setting("store", dir.resolve("runs.db").toString())
+            .build()) {
+      String shown = RunHistory.show(sluice);
+
+      assertThat(shown)
+          .contains("Run history in " + dir.resolve("runs.db"))
+          .contains("Get data from API")
+          .contains("Write results to database")
+          .containsPattern(
+              "Flow run '[0-9a-f-]+' of flow 'previously-unreliable-pipeline' started");
+    }
+  }
+
+  @Test
   void theFeatureTourShowsEveryFeatureWorking() {
     try (Sluice sluice = Sluice.builder().executor("local").retainResults().build()) {
       FlowRun run = sluice.run(FeatureTour.FLOW, Map.of("cities", "oslo,lima", "verbose", "false"));

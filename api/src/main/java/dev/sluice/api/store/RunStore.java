@@ -1,0 +1,40 @@
+package dev.sluice.api.store;
+
+/**
+ * An open run-history database: its write side for the engine and its read side for tools. Open one
+ * with {@link RunStores#open}; it is thread-safe. Closing it flushes everything recorded so far,
+ * then releases the database.
+ */
+public interface RunStore extends AutoCloseable {
+  /** Where the store lives: the SQLite file's absolute path, or the JDBC URL without password. */
+  String location();
+
+  /** The write side, fed by the engine. */
+  RunRecorder recorder();
+
+  /** The read side. */
+  RunHistory history();
+
+  /**
+   * Marks Crashed every flow run (and its unfinished task runs) still recorded as unfinished whose
+   * owning process is known to be dead: it ran on this host and its process id is no longer alive,
+   * or now belongs to a process that started at a different time. Runs of other hosts are left
+   * alone. The engine calls this when it opens the store.
+   *
+   * @return how many flow runs were marked Crashed
+   */
+  int markDeadRunsCrashed();
+
+  /**
+   * Starts storing the log lines of this store's flow runs: every line logged through SLF4J with
+   * the MDC key {@code flow_run_id} of a run recorded here (task code's lines and the engine's own
+   * messages), as far as the backend's configuration lets the line through. Supported backends are
+   * Logback, Log4j 2 and {@code java.util.logging}; for any other the capture is not {@linkplain
+   * LogCapture#active() active} and says why once, at WARN.
+   */
+  LogCapture captureLogs();
+
+  /** Flushes what was recorded, waits for it to be committed, and closes the database. */
+  @Override
+  void close();
+}
