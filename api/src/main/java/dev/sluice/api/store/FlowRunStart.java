@@ -1,0 +1,34 @@
+package dev.sluice.api.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A flow run started.
+ *
+ * @param flowRunId the flow run
+ * @param flow what is recorded of its flow
+ * @param parametersJson its parameters after defaults and coercion, as a JSON object
+ * @param parentTaskRunId for a sub-flow run, the task run of the parent step; otherwise null
+ * @param parentFlowRunId for a sub-flow run, the parent flow run; otherwise null
+ * @param at when it started
+ * @param owner the process running it, so a later start can tell whether it died
+ */
+public record FlowRunStart(
+    UUID flowRunId,
+    FlowInfo flow,
+    String parametersJson,
+    @Nullable UUID parentTaskRunId,
+    @Nullable UUID parentFlowRunId,
+    Instant at,
+    RunOwner owner) {
+  public FlowRunStart {
+    Objects.requireNonNull(flowRunId, "flowRunId");
+    Objects.requireNonNull(flow, "flow");
+    Objects.requireNonNull(parametersJson, "parametersJson");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(owner, "owner");
+  }
+}

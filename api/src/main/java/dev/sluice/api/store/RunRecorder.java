@@ -1,0 +1,37 @@
+package dev.sluice.api.store;
+
+import dev.sluice.api.FlowRunEvent;
+import dev.sluice.api.TaskRunEvent;
+import java.time.Duration;
+
+/**
+ * The write side of a {@link RunStore}. Every method hands its record to the store's asynchronous
+ * writer and returns without touching the database; records are committed in batches, in the order
+ * they were handed over. No record is ever dropped: when the writer falls far behind, callers wait
+ * for room in its queue (see the implementation's documentation for the bound).
+ *
+ * <p>For one flow run, {@link #flowRunStarted} comes before any of its events or log lines.
+ */
+public interface RunRecorder {
+  /** A flow run started: its flow, parameters, parent and owning process. */
+  void flowRunStarted(FlowRunStart start);
+
+  /** A flow run entered a state. */
+  void flowRunStateChanged(FlowRunEvent event);
+
+  /**
+   * A task run entered a state. Task runs are created by their first event; their start and end
+   * times, attempts, error and cache key follow from the states they enter.
+   */
+  void taskRunStateChanged(TaskRunEvent event);
+
+  /** A log line of a flow run. */
+  void log(LogLine line);
+
+  /**
+   * Waits until everything handed over before this call is committed.
+   *
+   * @return false if that did not happen within {@code timeout}
+   */
+  boolean flush(Duration timeout);
+}

@@ -1,0 +1,31 @@
+package dev.sluice.api.store;
+
+/**
+ * An open run-history database: its write side for the engine and its read side for tools. Open one
+ * with {@link RunStores#open}; it is thread-safe. Closing it flushes everything recorded so far,
+ * then releases the database.
+ */
+public interface RunStore extends AutoCloseable {
+  /** Where the store lives: the SQLite file's absolute path, or the JDBC URL without password. */
+  String location();
+
+  /** The write side, fed by the engine. */
+  RunRecorder recorder();
+
+  /** The read side. */
+  RunHistory history();
+
+  /**
+   * Marks Crashed every flow run (and its unfinished task runs) still recorded as unfinished whose
+   * owning process is known to be dead: it ran on this host and its process id is no longer alive,
+   * or now belongs to a process that started at a different time. Runs of other hosts are left
+   * alone. The engine calls this when it opens the store.
+   *
+   * @return how many flow runs were marked Crashed
+   */
+  int markDeadRunsCrashed();
+
+  /** Flushes what was recorded, waits for it to be committed, and closes the database. */
+  @Override
+  void close();
+}
