@@ -55,6 +55,13 @@ final class KnownSettings {
               any(),
               false),
           new Setting(
+              "store",
+              "$SLUICE_HOME/sluice.db",
+              "where run history is recorded and read: an SQLite file path, a jdbc:postgresql:"
+                  + " URL, or off",
+              any(),
+              true),
+          new Setting(
               "executor",
               "threadpool when present, else local",
               "the executor attempts run on: local, threadpool, or another provider's name",

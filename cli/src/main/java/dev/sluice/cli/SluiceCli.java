@@ -45,8 +45,8 @@ public final class SluiceCli {
       mixinStandardHelpOptions = true,
       versionProvider = Root.Version.class,
       subcommands = {
-        // FlowCommand.class,
-        // FlowRunCommand.class,
+        FlowCommand.class,
+        FlowRunCommand.class,
         ConfigCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
