@@ -53,8 +53,8 @@ public final class SluiceCli {
       },
       footer = {
         "",
-        "Run history is read from $SLUICE_HOME/sluice.db (~/.sluice when SLUICE_HOME is unset)",
-        "unless the store settings say otherwise; see `sluice config view`.",
+        "Run history is read from $SLUICE_HOME/sluice.db (~/.sluice when unset),",
+        "or from where the store setting points; see `sluice config view`.",
         "Exit codes: 0 ok, 1 not found or error, 2 usage."
       })
   static final class Root implements Runnable {

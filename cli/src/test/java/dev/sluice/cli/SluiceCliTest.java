@@ -1,0 +1,194 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command tree, help, completion and the errors that need no database. */
+class SluiceCliTest {
+  @TempDir Path home;
+
+  private static void collect(CommandLine command, List<List<String>> paths, List<String> path) {
+    paths.add(path);
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!name.equals("help")) {
+                List<String> longer = new ArrayList<>(path);
+                longer.add(name);
+                collect(sub, paths, longer);
+              }
+            });
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    CliRunner cli = new CliRunner(home);
+    List<List<String>> paths = new ArrayList<>();
+    collect(SluiceCli.commandLine(cli.context()), paths, List.of());
+    assertThat(paths)
+        .contains(
+            List.of("flow", "ls"),
+            List.of("flow-run", "ls"),
+            List.of("flow-run", "inspect"),
+            List.of("flow-run", "logs"),
+            List.of("config", "view"),
+            List.of("config", "set"),
+            List.of("config", "unset"),
+            List.of("completion"));
+
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      CliRunner.Result help = cli.run(args.toArray(String[]::new));
+      assertThat(help.exitCode()).as(args.toString()).isZero();
+      assertThat(help.out())
+          .as(args.toString())
+          .startsWith(("Usage: sluice " + String.join(" ", path)).strip());
+    }
+  }
+
+  @Test
+  void everyReadCommandOffersJson() {
+    CliRunner cli = new CliRunner(home);
+    for (String[] command :
+        new String[][] {
+          {"flow", "ls"},
+          {"flow-run", "ls"},
+          {"flow-run", "inspect"},
+          {"flow-run", "logs"},
+          {"config", "view"}
+        }) {
+      String[] args = {command[0], command[1], "--help"};
+      assertThat(cli.run(args).out()).as(String.join(" ", command)).contains("--json");
+    }
+  }
+
+  @Test
+  void completionScriptCoversTheCommandTree() {
+    CliRunner.Result completion = new CliRunner(home).run("completion");
+
+    assertThat(completion.exitCode()).isZero();
+    assertThat(completion.out())
+        .startsWith("#!/usr/bin/env bash")
+        .contains("complete -F _complete_sluice")
+        .contains("flow-run")
+        .contains("inspect")
+        .contains("--follow")
+        .contains("--since");
+  }
+
+  @Test
+  void completionScriptIsValidBash() throws Exception {
+    Path script = home.resolve("sluice-completion.bash");
+    Files.writeString(script, new CliRunner(home).run("completion").out());
+
+    Process bash =
+        new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+
+    String output = new String(bash.getInputStream().readAllBytes());
+    assertThat(bash.waitFor()).as(output).isZero();
+  }
+
+  @Test
+  void noDatabaseYetSaysWhereItLookedAndHowToGetOne() {
+    CliRunner cli = new CliRunner(home);
+    for (String[] args :
+        new String[][] {
+          {"flow", "ls"},
+          {"flow-run", "ls"},
+          {"flow-run", "inspect", "019a6b7c-1d2e-7f00-8a9b-0c1d2e3f4a5b"},
+          {"flow-run", "logs", "019a6b7c"}
+        }) {
+      CliRunner.Result result = cli.run(args);
+      assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(result.err())
+          .startsWith("error: no run history yet: " + home.resolve("sluice.db") + " does not exist")
+          .contains("run one, e.g. `./dev demo`");
+      assertThat(result.out()).isEmpty();
+    }
+    assertThat(home.resolve("sluice.db")).doesNotExist();
+  }
+
+  @Test
+  void storeSettingPointsElsewhere() {
+    Path elsewhere = home.resolve("other.db");
+
+    CliRunner.Result result =
+        new CliRunner(home).env("SLUICE_STORE", elsewhere.toString()).run("flow-run", "ls");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains(elsewhere + " does not exist");
+  }
+
+  @Test
+  void recordingOffIsSaidPlainly() {
+    CliRunner.Result result = new CliRunner(home).env("SLUICE_STORE", "off").run("flow", "ls");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .contains("run history is off: the store setting is 'off' (environment)");
+  }
+
+  @Test
+  void aDirectoryIsNotADatabase() throws Exception {
+    Files.createDirectories(home.resolve("sluice.db"));
+
+    CliRunner.Result result = new CliRunner(home).run("flow-run", "ls");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .contains(
+            "cannot read the run history " + home.resolve("sluice.db") + ": it is a directory");
+  }
+
+  @Test
+  void badIdFormatIsAUsageError() {
+    CliRunner cli = new CliRunner(home);
+    for (String bad :
+        new String[] {
+          "not-an-id",
+          "12",
+          "019a6b7c-1d2e-7f00-8a9b-0c1d2e3f4a5bzz",
+          "019a6b7c-1d2e-7f00-8a9b-0c1d2e3f4a5-"
+        }) {
+      for (String command : new String[] {"inspect", "logs"}) {
+        CliRunner.Result result = cli.run("flow-run", command, bad);
+        assertThat(result.exitCode()).as(command + " " + bad).isEqualTo(2);
+        assertThat(result.err())
+            .contains("'" + bad + "' is not a flow run id")
+            .contains("sluice flow-run " + command + " --help");
+      }
+    }
+  }
+
+  @Test
+  void badFiltersAreUsageErrors() {
+    CliRunner cli = new CliRunner(home);
+
+    CliRunner.Result state = cli.run("flow-run", "ls", "--state", "Done");
+    CliRunner.Result since = cli.run("flow-run", "ls", "--since", "yesterday");
+    CliRunner.Result limit = cli.run("flow-run", "ls", "--limit", "0");
+    CliRunner.Result unknown = cli.run("flow-run", "list");
+
+    assertThat(state.exitCode()).isEqualTo(2);
+    assertThat(state.err())
+        .contains("unknown state 'Done'")
+        .contains("Completed")
+        .contains("AwaitingRetry")
+        .contains("FAILED");
+    assertThat(since.exitCode()).isEqualTo(2);
+    assertThat(since.err()).contains("--since: 'yesterday' is not a time");
+    assertThat(limit.exitCode()).isEqualTo(2);
+    assertThat(limit.err()).contains("--limit must be >= 1, was 0");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("Unmatched argument").contains("list");
+  }
+}
