@@ -334,12 +334,19 @@ final class FlowRunCommand implements Runnable {
           Thread.sleep(context.followInterval().toMillis());
           // Read the state before the lines: lines logged before the final state are then
           // committed too, and one more pass prints them.
-          finished =
-              history
-                  .history()
-                  .flowRun(detail.run().id())
-                  .map(d -> d.run().state().isFinal())
-                  .orElse(true);
+          FlowRunDetail now = history.history().flowRun(detail.run().id()).orElse(detail);
+          finished = now.run().state().isFinal();
+          if (!finished && now.owner().isKnownDead()) {
+            printAvailable(history, detail, after, writer, out);
+            throw new CliException(
+                "the process running flow run "
+                    + detail.run().id()
+                    + " ("
+                    + now.owner().host()
+                    + " pid "
+                    + now.owner().pid()
+                    + ") is gone; it will be marked Crashed when Sluice next opens this store");
+          }
         }
       }
       return 0;
