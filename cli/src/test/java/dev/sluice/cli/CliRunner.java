@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 
 /** Runs the real {@code sluice} command in-process against a given home, capturing out and err. */
@@ -40,6 +41,36 @@ final class CliRunner {
         InstantSource.system(),
         ZoneId.of("UTC"),
         Duration.ofMillis(20));
+  }
+
+  /** A command running in another thread; {@link #out()} shows what it printed so far. */
+  static final class Running {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final CompletableFuture<Integer> exitCode;
+
+    private Running(Context context, String... args) {
+      CommandLine cli = SluiceCli.commandLine(context);
+      cli.setOut(new PrintWriter(out, true));
+      cli.setErr(new PrintWriter(err, true));
+      exitCode = CompletableFuture.supplyAsync(() -> cli.execute(args));
+    }
+
+    String out() {
+      return out.toString();
+    }
+
+    String err() {
+      return err.toString();
+    }
+
+    CompletableFuture<Integer> exitCode() {
+      return exitCode;
+    }
+  }
+
+  Running start(String... args) {
+    return new Running(context(), args);
   }
 
   Result run(String... args) {

@@ -1,0 +1,13 @@
+package dev.sluice.cli;
+
+import dev.sluice.Sluice;
+import java.nio.file.Path;
+
+/** A {@link Sluice} that records its runs into {@code home}'s default SQLite history. */
+final class Recording {
+  private Recording() {}
+
+  static Sluice sluice(Path home) {
+    return Sluice.builder().executor("threadpool").setting("home", home.toString()).build();
+  }
+}
