@@ -5,6 +5,7 @@ import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
 import dev.sluice.api.RunListener;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.store.RunStore;
 import dev.sluice.engine.Engine;
 import dev.sluice.engine.EngineComponent;
 import dev.sluice.engine.EngineConfiguration;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -92,7 +94,20 @@ public final class Sluice implements AutoCloseable {
     return engine.executor();
   }
 
-  /** Closes the executor and the timer thread. Runs in progress are not waited for. */
+  /**
+   * The run store this instance records its runs into (by default SQLite at {@code
+   * $SLUICE_HOME/sluice.db}; see the {@code store} setting); empty when run history is off. Read
+   * past runs with {@code runStore().get().history()}; records reach it asynchronously, so call
+   * {@code recorder().flush(timeout)} first to see a run that just ended.
+   */
+  public Optional<RunStore> runStore() {
+    return engine.runStore();
+  }
+
+  /**
+   * Closes the executor and the timer thread, then commits the run history and closes the run
+   * store. Runs in progress are not waited for.
+   */
   @Override
   public void close() {
     engine.close();

@@ -4,12 +4,14 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.store.RunStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,7 @@ public final class Engine implements AutoCloseable {
   final InstantSource clock;
   final Mdc mdc = new Mdc();
   final ConcurrencyLimits limits;
+  private final Recording recording;
   private final boolean retainResults;
   private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
@@ -39,8 +42,10 @@ public final class Engine implements AutoCloseable {
       Listeners listeners,
       InstantSource clock,
       ConcurrencyLimits limits,
-      EngineConfiguration configuration) {
+      EngineConfiguration configuration,
+      Recording recording) {
     this.limits = limits;
+    this.recording = recording;
     this.executor = executor;
     this.timer = timer;
     this.listeners = listeners;
@@ -80,7 +85,11 @@ public final class Engine implements AutoCloseable {
     Plan plan = plans.computeIfAbsent(flow, f -> new Plan(f, limits));
     @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
-    return new Execution(this, plan, values, parent, release);
+    Execution execution = new Execution(this, plan, values, parent, release);
+    if (recording.active()) {
+      recording.created(execution, flow);
+    }
+    return execution;
   }
 
   /**
@@ -113,9 +122,14 @@ public final class Engine implements AutoCloseable {
     active.remove(execution.id);
   }
 
+  /** The run store this engine records into, when run history is on. */
+  public Optional<RunStore> runStore() {
+    return recording.store();
+  }
+
   /**
    * Cancels the runs still in progress (they end Cancelled), then closes the executor and the
-   * timer.
+   * timer, then commits the run history and closes the run store.
    */
   @Override
   public void close() {
@@ -126,7 +140,11 @@ public final class Engine implements AutoCloseable {
     try {
       executor.close();
     } finally {
-      timer.close();
+      try {
+        timer.close();
+      } finally {
+        recording.close();
+      }
     }
   }
 }

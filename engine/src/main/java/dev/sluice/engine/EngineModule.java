@@ -36,12 +36,21 @@ interface EngineModule {
 
   @Provides
   @Singleton
-  static Listeners listeners(EngineConfiguration configuration) {
+  static Listeners listeners(EngineConfiguration configuration, Recording recording) {
     List<RunListener> all = new ArrayList<>(configuration.listeners());
     if (configuration.discoverListeners()) {
       ServiceLoader.load(RunListener.class).forEach(all::add);
     }
+    if (recording.active()) {
+      all.add(recording);
+    }
     return new Listeners(all);
+  }
+
+  @Provides
+  @Singleton
+  static Recording recording(Settings settings) {
+    return Recording.open(settings, Thread.currentThread().getContextClassLoader());
   }
 
   @Provides

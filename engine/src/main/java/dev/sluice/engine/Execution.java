@@ -610,6 +610,10 @@ final class Execution implements RunHandle {
     return parent == null ? null : parent.id();
   }
 
+  @Nullable UUID parentFlowRunId() {
+    return parent == null ? null : parent.execution.id;
+  }
+
   Map<String, @Nullable Object> parameterMap() {
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
     for (int p = 0; p < parameters.length; p++) {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A recorded flow run with everything the store knows of it.
  *
  * @param run its summary
- * @param flow its flow as recorded when the run started
+ * @param flow its flow's definition, as last recorded for the run's flow name and version
  * @param parametersJson its parameters as a JSON object
  * @param parentFlowRunId for a sub-flow run, the parent flow run; null otherwise
  * @param owner the process that ran it

@@ -1,0 +1,269 @@
+package dev.sluice.store;
+
+import dev.sluice.api.store.RunStoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Where a store lives and how to connect to it, and the checks made before anything is written: a
+ * file that is not an SQLite database, a database of another application or of a newer Sluice, an
+ * unreachable server — each is refused with a message naming the database and the fix, and the file
+ * is left as it was.
+ */
+final class Database {
+  /** The header every SQLite 3 database file starts with. */
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+
+  final Dialect dialect;
+  private final String url;
+  private final Properties properties;
+  private final String display;
+  private final int busyTimeoutMillis;
+
+  private Database(
+      Dialect dialect, String url, Properties properties, String display, int busyTimeoutMillis) {
+    this.dialect = dialect;
+    this.url = url;
+    this.properties = properties;
+    this.display = display;
+    this.busyTimeoutMillis = busyTimeoutMillis;
+  }
+
+  /** An SQLite file, given as a path or a {@code jdbc:sqlite:} URL. */
+  static Database sqlite(String location, Map<String, String> options) {
+    String path =
+        location.startsWith("jdbc:sqlite:")
+            ? location.substring("jdbc:sqlite:".length())
+            : location;
+    Path file = Path.of(path).toAbsolutePath().normalize();
+    int busy = intOption(options, "busy-timeout-ms", 30_000, file.toString());
+    return new Database(
+        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy);
+  }
+
+  /** A PostgreSQL server; {@code user} and {@code password} may come from the options. */
+  static Database postgresql(String url, Map<String, String> options) {
+    Properties properties = new Properties();
+    if (options.containsKey("user")) {
+      properties.setProperty("user", options.get("user"));
+    }
+    if (options.containsKey("password")) {
+      properties.setProperty("password", options.get("password"));
+    }
+    String display = PASSWORD.matcher(url).replaceAll("$1***");
+    int timeout = intOption(options, "connect-timeout-s", 5, display);
+    properties.setProperty("connectTimeout", String.valueOf(timeout));
+    properties.setProperty("loginTimeout", String.valueOf(timeout));
+    properties.setProperty("ApplicationName", "sluice");
+    return new Database(Dialect.POSTGRESQL, url, properties, display, 0);
+  }
+
+  private static int intOption(
+      Map<String, String> options, String key, int fallback, String where) {
+    String value = options.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new RunStoreException(
+          "setting 'store."
+              + key
+              + "' for the run store at "
+              + where
+              + " must be a whole number, was '"
+              + value
+              + "'");
+    }
+  }
+
+  /** The file path or the URL without its password, for messages. */
+  String display() {
+    return display;
+  }
+
+  /** A new connection, in auto-commit mode, set up for this database. */
+  Connection connect() throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setBusyTimeout(busyTimeoutMillis);
+      Connection connection = config.createConnection(url);
+      try (Statement statement = connection.createStatement()) {
+        // NORMAL is durable against a process crash in WAL mode (only an OS crash may lose the
+        // last transactions), and much faster than FULL.
+        statement.execute("PRAGMA synchronous=NORMAL");
+      }
+      return connection;
+    }
+    Connection connection = new org.postgresql.Driver().connect(url, properties);
+    if (connection == null) {
+      throw new SQLException("the PostgreSQL driver does not accept the URL " + display);
+    }
+    return connection;
+  }
+
+  /**
+   * Checks the database, switches SQLite to WAL mode and applies pending migrations; refuses
+   * (changing nothing) a database it must not touch.
+   */
+  void prepare() {
+    if (dialect == Dialect.SQLITE) {
+      checkSqliteFile();
+    }
+    Connection connection;
+    try {
+      connection = connect();
+    } catch (SQLException e) {
+      throw cannotOpen(e);
+    }
+    try (connection) {
+      if (dialect == Dialect.SQLITE) {
+        checkForeignSqlite(connection);
+        enableWal(connection);
+      }
+      Migrations.apply(this, connection);
+    } catch (SQLException e) {
+      throw cannotOpen(e);
+    }
+  }
+
+  private void checkSqliteFile() {
+    Path file = Path.of(display);
+    try {
+      if (Files.isDirectory(file)) {
+        throw new RunStoreException(
+            "the run store "
+                + file
+                + " is a directory; set sluice.store to a file path (e.g. "
+                + file.resolve("sluice.db")
+                + ")");
+      }
+      if (Files.exists(file) && Files.size(file) > 0) {
+        byte[] header = new byte[SQLITE_HEADER.length];
+        int read;
+        try (InputStream in = Files.newInputStream(file)) {
+          read = in.readNBytes(header, 0, header.length);
+        }
+        if (read < header.length || !Arrays.equals(header, SQLITE_HEADER)) {
+          throw new RunStoreException(
+              "the run store "
+                  + file
+                  + " is not an SQLite database (it does not start with the SQLite header); Sluice"
+                  + " leaves it untouched. Move it away, or point sluice.store (SLUICE_STORE) at"
+                  + " another file, or set it to 'off'");
+        }
+      } else if (!Files.exists(file)) {
+        Path parent = file.getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+      }
+    } catch (IOException e) {
+      throw new RunStoreException(
+          "cannot use the run store "
+              + file
+              + ": "
+              + e
+              + "; check the directory exists and is writable, or point sluice.store elsewhere",
+          e);
+    }
+  }
+
+  /** Refuses an SQLite database that holds tables but not Sluice's. */
+  private void checkForeignSqlite(Connection connection) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    + " ORDER BY name")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    if (!tables.isEmpty() && !tables.contains(Migrations.VERSION_TABLE)) {
+      List<String> shown = tables.subList(0, Math.min(5, tables.size()));
+      throw new RunStoreException(
+          "the run store "
+              + display
+              + " is an SQLite database of another application (it has tables "
+              + shown
+              + (tables.size() > shown.size() ? " and more" : "")
+              + " but no Sluice schema); Sluice leaves it untouched. Point sluice.store"
+              + " (SLUICE_STORE) at another file, or set it to 'off'");
+    }
+  }
+
+  private void enableWal(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("PRAGMA journal_mode=WAL")) {
+      String mode = rs.next() ? rs.getString(1) : "";
+      if (!"wal".equals(mode.toLowerCase(Locale.ROOT))) {
+        throw new RunStoreException(
+            "the run store "
+                + display
+                + " cannot use SQLite's WAL mode (it stays in '"
+                + mode
+                + "' mode; network file systems do not support WAL); put the file on a local disk");
+      }
+    }
+  }
+
+  /** A failure to open or check the database, explained. */
+  RunStoreException cannotOpen(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (dialect == Dialect.POSTGRESQL) {
+      return new RunStoreException(
+          "cannot open the run store at "
+              + display
+              + ": "
+              + message
+              + ". Check that the PostgreSQL server is running and reachable and that the user"
+              + " and password (sluice.store.user / sluice.store.password, or in the URL) are"
+              + " right; or set sluice.store to a file path for a local SQLite store, or to"
+              + " 'off'",
+          e);
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("malformed")
+        || lower.contains("corrupt")
+        || lower.contains("not a database")) {
+      return new RunStoreException(
+          "the run store "
+              + display
+              + " is corrupt ("
+              + message
+              + "); Sluice does not repair or overwrite it. Restore it from a backup, or move it"
+              + " away so Sluice starts a new one, or point sluice.store (SLUICE_STORE) at another"
+              + " file",
+          e);
+    }
+    return new RunStoreException(
+        "cannot open the run store "
+            + display
+            + ": "
+            + message
+            + "; check the file and its directory are readable and writable, or point"
+            + " sluice.store (SLUICE_STORE) at another file, or set it to 'off'",
+        e);
+  }
+}

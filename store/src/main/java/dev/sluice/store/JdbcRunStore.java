@@ -1,0 +1,177 @@
+package dev.sluice.store;
+
+import dev.sluice.api.StateType;
+import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.RunHistory;
+import dev.sluice.api.store.RunOwner;
+import dev.sluice.api.store.RunRecorder;
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A run store in an SQLite file or a PostgreSQL database. */
+final class JdbcRunStore implements RunStore {
+  /** How long {@link #close()} waits for the writer to commit what is queued. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Database database;
+  private final BatchWriter writer;
+  private final HistoryReader reader;
+
+  JdbcRunStore(Database database) {
+    this.database = database;
+    database.prepare();
+    this.writer = new BatchWriter(database);
+    this.reader = new HistoryReader(database);
+    writer.start();
+  }
+
+  @Override
+  public String location() {
+    return database.display();
+  }
+
+  @Override
+  public RunRecorder recorder() {
+    return writer;
+  }
+
+  @Override
+  public RunHistory history() {
+    return reader;
+  }
+
+  @Override
+  public LogCapture captureLogs() {
+    return LogCaptures.install(writer);
+  }
+
+  @Override
+  public int markDeadRunsCrashed() {
+    String host = RunOwner.current().host();
+    try (Connection c = database.connect()) {
+      List<String> dead = new ArrayList<>();
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT id, owner_pid, owner_start FROM sluice_flow_runs"
+                  + " WHERE is_final = 0 AND owner_host = ?")) {
+        s.setString(1, host);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            long start = rs.getLong(3);
+            Instant started = rs.wasNull() ? null : Micros.toInstant(start);
+            RunOwner owner = new RunOwner(host, rs.getLong(2), started);
+            if (owner.isKnownDead()) {
+              dead.add(rs.getString(1) + " " + owner.pid());
+            }
+          }
+        }
+      }
+      if (dead.isEmpty()) {
+        return 0;
+      }
+      long now = Micros.of(Instant.now());
+      database.dialect.begin(c);
+      boolean committed = false;
+      int marked = 0;
+      try {
+        for (String entry : dead) {
+          String id = entry.substring(0, entry.indexOf(' '));
+          String message =
+              "the process running it (pid "
+                  + entry.substring(entry.indexOf(' ') + 1)
+                  + " on "
+                  + host
+                  + ") ended before the run did";
+          marked += crash(c, id, message, now);
+        }
+        database.dialect.commit(c);
+        committed = true;
+      } finally {
+        if (!committed) {
+          database.dialect.rollback(c);
+        }
+      }
+      return marked;
+    } catch (SQLException e) {
+      throw new RunStoreException(
+          "could not mark the runs of dead processes Crashed in the run store "
+              + database.display()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Marks one flow run and its unfinished task runs Crashed, unless another process did. */
+  private static int crash(Connection c, String id, String message, long now) throws SQLException {
+    String crashed = StateType.CRASHED.name();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE sluice_flow_runs SET state_type = ?, state_name = 'Crashed', state_message = ?,"
+                + " state_at = ?, is_final = 1, end_time = ? WHERE id = ? AND is_final = 0")) {
+      s.setString(1, crashed);
+      s.setString(2, message);
+      s.setLong(3, now);
+      s.setLong(4, now);
+      s.setString(5, id);
+      if (s.executeUpdate() == 0) {
+        return 0; // someone else marked it meanwhile
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO sluice_flow_run_states (flow_run_id, state_type, state_name,"
+                + " state_message, at) VALUES (?, ?, 'Crashed', ?, ?)")) {
+      s.setString(1, id);
+      s.setString(2, crashed);
+      s.setString(3, message);
+      s.setLong(4, now);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO sluice_task_run_states (task_run_id, flow_run_id, state_type, state_name,"
+                + " state_message, at) SELECT id, flow_run_id, ?, 'Crashed', ?, ?"
+                + " FROM sluice_task_runs WHERE flow_run_id = ? AND is_final = 0")) {
+      s.setString(1, crashed);
+      s.setString(2, message);
+      s.setLong(3, now);
+      s.setString(4, id);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE sluice_task_runs SET state_type = ?, state_name = 'Crashed', state_message = ?,"
+                + " state_at = ?, is_final = 1, end_time = ? WHERE flow_run_id = ? AND is_final = 0")) {
+      s.setString(1, crashed);
+      s.setString(2, message);
+      s.setLong(3, now);
+      s.setLong(4, now);
+      s.setString(5, id);
+      s.executeUpdate();
+    }
+    return 1;
+  }
+
+  @Override
+  public void close() {
+    try {
+      writer.close(CLOSE_TIMEOUT);
+    } finally {
+      reader.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "run store " + database.display();
+  }
+}

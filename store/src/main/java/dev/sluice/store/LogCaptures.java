@@ -1,0 +1,54 @@
+package dev.sluice.store;
+
+import dev.sluice.api.store.LogCapture;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attaches a capture to the logging backend the application bound to SLF4J. SLF4J itself has no
+ * hook for this, so each supported backend gets its own: a Logback appender on the root logger, or
+ * a {@code java.util.logging} handler on the root logger (slf4j-jdk14). Any other binding is
+ * reported once at WARN and not captured.
+ */
+final class LogCaptures {
+  private static final Logger log = LoggerFactory.getLogger(LogCaptures.class);
+
+  private LogCaptures() {}
+
+  static LogCapture install(BatchWriter writer) {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    String binding = factory.getClass().getName();
+    if (binding.startsWith("ch.qos.logback.classic.") && logbackPresent()) {
+      return LogbackCapture.install(factory, writer);
+    }
+    if (binding.equals("org.slf4j.jul.JDK14LoggerFactory")) {
+      return JulCapture.install(writer);
+    }
+    log.warn(
+        "the run store cannot capture log lines from the SLF4J binding {}; task logs are not"
+            + " stored with their runs (supported: Logback, java.util.logging via slf4j-jdk14)",
+        binding);
+    return new Inactive(binding);
+  }
+
+  private static boolean logbackPresent() {
+    try {
+      Class.forName("ch.qos.logback.core.UnsynchronizedAppenderBase");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** A backend that cannot be captured. */
+  record Inactive(String backend) implements LogCapture {
+    @Override
+    public boolean active() {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

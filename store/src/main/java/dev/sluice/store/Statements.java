@@ -1,0 +1,157 @@
+package dev.sluice.store;
+
+import dev.sluice.api.State;
+import dev.sluice.api.store.FlowInfo;
+import dev.sluice.api.store.LogLine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** The writer's prepared statements, on its connection. The SQL runs on SQLite and PostgreSQL. */
+final class Statements {
+  /** Separates the upstream names of a step in {@code sluice_flow_steps.upstreams}. */
+  static final String UPSTREAM_SEPARATOR = "\u001f";
+
+  final Connection connection;
+  final PreparedStatement flowRunInsert;
+  final PreparedStatement flowRunUpdate;
+  final PreparedStatement flowState;
+  final PreparedStatement taskState;
+  final PreparedStatement taskUpsert;
+  final PreparedStatement log;
+
+  Statements(Connection connection) throws SQLException {
+    this.connection = connection;
+    flowRunInsert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flow_runs (id, flow_name, flow_version, parameters,"
+                + " parent_task_run_id, parent_flow_run_id, state_type, state_name, state_message,"
+                + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO NOTHING");
+    flowRunUpdate =
+        connection.prepareStatement(
+            "UPDATE sluice_flow_runs SET state_type = ?, state_name = ?, state_message = ?,"
+                + " state_at = ?, is_final = ?, attempts = ?, end_time = ? WHERE id = ?");
+    flowState =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flow_run_states (flow_run_id, state_type, state_name,"
+                + " state_message, at) VALUES (?, ?, ?, ?, ?)");
+    taskState =
+        connection.prepareStatement(
+            "INSERT INTO sluice_task_run_states (task_run_id, flow_run_id, state_type, state_name,"
+                + " state_message, at) VALUES (?, ?, ?, ?, ?, ?)");
+    taskUpsert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_task_runs (id, flow_run_id, name, step_name, map_index, state_type,"
+                + " state_name, state_message, state_at, is_final, attempts, created, start_time,"
+                + " end_time, error_type, error_message, error_stack, cache_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET state_type = excluded.state_type,"
+                + " state_name = excluded.state_name, state_message = excluded.state_message,"
+                + " state_at = excluded.state_at, is_final = excluded.is_final,"
+                + " attempts = CASE WHEN excluded.attempts > sluice_task_runs.attempts"
+                + " THEN excluded.attempts ELSE sluice_task_runs.attempts END,"
+                + " start_time = COALESCE(sluice_task_runs.start_time, excluded.start_time),"
+                + " end_time = excluded.end_time,"
+                + errorColumn("error_type")
+                + ","
+                + errorColumn("error_message")
+                + ","
+                + errorColumn("error_stack")
+                + ", cache_key = COALESCE(excluded.cache_key, sluice_task_runs.cache_key)");
+    log =
+        connection.prepareStatement(
+            "INSERT INTO sluice_logs (flow_run_id, task_run_id, at, level, logger, thread,"
+                + " message, throwable, mdc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  /** A new error replaces the old; a reset to Pending (flow retry) clears it; else it stays. */
+  private static String errorColumn(String column) {
+    return " "
+        + column
+        + " = CASE WHEN excluded.error_type IS NOT NULL THEN excluded."
+        + column
+        + " WHEN excluded.state_type = 'PENDING' THEN NULL ELSE sluice_task_runs."
+        + column
+        + " END";
+  }
+
+  void addState(
+      PreparedStatement statement,
+      @Nullable UUID taskRunId,
+      UUID flowRunId,
+      State state,
+      Instant at)
+      throws SQLException {
+    int i = 1;
+    if (taskRunId != null) {
+      statement.setString(i++, taskRunId.toString());
+    }
+    statement.setString(i++, flowRunId.toString());
+    statement.setString(i++, state.type().name());
+    statement.setString(i++, state.name());
+    statement.setString(i++, state.message());
+    statement.setLong(i, Micros.of(at));
+    statement.addBatch();
+  }
+
+  void addLog(LogLine line) throws SQLException {
+    int i = 1;
+    log.setString(i++, line.flowRunId().toString());
+    BatchWriter.setUuid(log, i++, line.taskRunId());
+    log.setLong(i++, Micros.of(line.at()));
+    log.setString(i++, line.level());
+    log.setString(i++, line.logger());
+    log.setString(i++, line.thread());
+    log.setString(i++, line.message());
+    log.setString(i++, line.throwable());
+    log.setString(i, MdcText.encode(line.mdc()));
+    log.addBatch();
+  }
+
+  /** Records (or replaces) a flow's definition for its name and version. */
+  void writeFlow(FlowInfo flow, long at) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flows (name, version, description, mermaid, step_count,"
+                + " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, version)"
+                + " DO UPDATE SET description = excluded.description, mermaid = excluded.mermaid,"
+                + " step_count = excluded.step_count, last_seen = excluded.last_seen")) {
+      upsert.setString(1, flow.name());
+      upsert.setString(2, flow.version());
+      upsert.setString(3, flow.description());
+      upsert.setString(4, flow.mermaid());
+      upsert.setInt(5, flow.steps().size());
+      upsert.setLong(6, at);
+      upsert.setLong(7, at);
+      upsert.executeUpdate();
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM sluice_flow_steps WHERE flow_name = ? AND flow_version = ?")) {
+      delete.setString(1, flow.name());
+      delete.setString(2, flow.version());
+      delete.executeUpdate();
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flow_steps (flow_name, flow_version, position, name, kind,"
+                + " upstreams) VALUES (?, ?, ?, ?, ?, ?)")) {
+      int position = 0;
+      for (FlowInfo.StepInfo step : flow.steps()) {
+        insert.setString(1, flow.name());
+        insert.setString(2, flow.version());
+        insert.setInt(3, position++);
+        insert.setString(4, step.name());
+        insert.setString(5, step.kind());
+        insert.setString(6, String.join(UPSTREAM_SEPARATOR, step.upstreams()));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+}
