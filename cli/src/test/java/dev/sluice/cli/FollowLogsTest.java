@@ -64,7 +64,8 @@ class FollowLogsTest {
           () -> cli.run("flow-run", "logs", id).out().contains("waiting for the latch"));
 
       CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", id);
-      await("--follow to print what is there", () -> follow.out().contains("waiting for the latch"));
+      await(
+          "--follow to print what is there", () -> follow.out().contains("waiting for the latch"));
       // The run cannot end before the latch opens, so the command must still be following.
       assertThat(follow.exitCode()).isNotDone();
       assertThat(follow.out()).doesNotContain("released");
@@ -77,7 +78,8 @@ class FollowLogsTest {
       String out = follow.out();
       assertThat(out)
           .containsSubsequence("first line", "waiting for the latch", "released", "last line");
-      for (String line : new String[] {"first line", "waiting for the latch", "released", "last line"}) {
+      for (String line :
+          new String[] {"first line", "waiting for the latch", "released", "last line"}) {
         assertThat(out.lines().filter(l -> l.endsWith(line))).as(line).hasSize(1);
       }
     }
@@ -85,7 +87,8 @@ class FollowLogsTest {
 
   @Test
   void followOnAFinishedRunPrintsAllAndReturns() throws Exception {
-    Flow<Void> quick = Flows.named("quick").define(f -> f.action("only", () -> log.info("done already")));
+    Flow<Void> quick =
+        Flows.named("quick").define(f -> f.action("only", () -> log.info("done already")));
     String id;
     try (Sluice sluice = Recording.sluice(home)) {
       id = sluice.run(quick).id().toString();

@@ -9,7 +9,6 @@ import dev.sluice.Sluice;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code sluice flow ls} and {@code sluice flow-run ls|inspect|logs} against a real SQLite
- * history, written by really running flows through {@link Sluice} with recording on.
+ * {@code sluice flow ls} and {@code sluice flow-run ls|inspect|logs} against a real SQLite history,
+ * written by really running flows through {@link Sluice} with recording on.
  */
 class HistoryCommandsTest {
   private static final Logger log = LoggerFactory.getLogger(HistoryCommandsTest.class);
@@ -108,10 +107,14 @@ class HistoryCommandsTest {
     assertThat(table.exitCode()).as(table.err()).isZero();
     assertThat(table.out())
         .containsPattern("(?m)^NAME +VERSION +STEPS +RUNS +LAST RUN +LAST STATE$")
-        .containsPattern("(?m)^etl +2 +4 +2 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Completed$")
+        .containsPattern("(?m)^etl +2 +3 +2 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Completed$")
         .containsPattern("(?m)^flaky +2 +1 +.* +Failed$");
     assertThat(flows).hasSize(2);
-    JsonNode etl = flows.findParents("name").stream().filter(f -> f.get("name").asText().equals("etl")).findFirst().orElseThrow();
+    JsonNode etl =
+        flows.findParents("name").stream()
+            .filter(f -> f.get("name").asText().equals("etl"))
+            .findFirst()
+            .orElseThrow();
     assertThat(etl.get("runs").asLong()).isEqualTo(2);
     assertThat(etl.get("version").asText()).isEqualTo("2");
   }
@@ -127,7 +130,10 @@ class HistoryCommandsTest {
     assertThat(runs.get(1).get("state").get("name").asText()).isEqualTo("Failed");
     String[] lines = table.out().split("\\R");
     assertThat(lines[0]).matches("ID +FLOW +STATE +STARTED +DURATION");
-    assertThat(lines[1]).startsWith(secondEtl.id().toString()).contains("etl").contains("Completed");
+    assertThat(lines[1])
+        .startsWith(secondEtl.id().toString())
+        .contains("etl")
+        .contains("Completed");
     assertThat(lines[2]).startsWith(flaky.id().toString()).contains("flaky").contains("Failed");
     assertThat(lines[3]).startsWith(firstEtl.id().toString());
     assertThat(lines).hasSize(4);
@@ -143,12 +149,12 @@ class HistoryCommandsTest {
         .containsExactly(flaky.id().toString());
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--state", "COMPLETED,Crashed"))))
         .containsExactly(secondEtl.id().toString(), firstEtl.id().toString());
-    assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--flow", "etl", "--state", "Failed"))))
+    assertThat(
+            ids(json(cli().run("flow-run", "ls", "--json", "--flow", "etl", "--state", "Failed"))))
         .isEmpty();
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--since", afterFirst.toString()))))
         .containsExactly(secondEtl.id().toString(), flaky.id().toString());
-    assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--since", "1h"))))
-        .hasSize(3);
+    assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--since", "1h")))).hasSize(3);
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--limit", "1"))))
         .containsExactly(secondEtl.id().toString());
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--flow", "no-such-flow"))))
@@ -190,7 +196,8 @@ class HistoryCommandsTest {
     assertThat(detail.get("run").get("id").asText()).isEqualTo(secondEtl.id().toString());
     assertThat(detail.get("taskRuns")).hasSize(3);
     assertThat(detail.get("taskRuns").get(1).get("name").asText()).isEqualTo("sum");
-    assertThat(detail.get("taskRuns").get(1).get("state").get("name").asText()).isEqualTo("Completed");
+    assertThat(detail.get("taskRuns").get(1).get("state").get("name").asText())
+        .isEqualTo("Completed");
     assertThat(JSON.readTree(detail.get("parametersJson").asText()).get("n").asInt()).isEqualTo(4);
   }
 
@@ -227,21 +234,33 @@ class HistoryCommandsTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     String out = result.out();
-    assertThat(out).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}  INFO   sum \\| summing 4 numbers$");
+    assertThat(out)
+        .containsPattern(
+            "(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}  INFO   sum \\| summing 4 numbers$");
     assertThat(out).containsPattern("(?m)  INFO   load \\| loaded total 10$");
     assertThat(out.indexOf("summing 4 numbers")).isLessThan(out.indexOf("loaded total 10"));
     assertThat(out).doesNotContain("summing 3 numbers"); // the other etl run's line
 
-    List<JsonNode> lines = jsonLines.out().lines().map(l -> {
-      try {
-        return JSON.readTree(l);
-      } catch (Exception e) {
-        throw new AssertionError(l, e);
-      }
-    }).toList();
+    List<JsonNode> lines =
+        jsonLines
+            .out()
+            .lines()
+            .map(
+                l -> {
+                  try {
+                    return JSON.readTree(l);
+                  } catch (Exception e) {
+                    throw new AssertionError(l, e);
+                  }
+                })
+            .toList();
     List<String> messages = lines.stream().map(l -> l.get("line").get("message").asText()).toList();
     assertThat(messages).containsSubsequence("summing 4 numbers", "loaded total 10");
-    assertThat(lines).allSatisfy(l -> assertThat(l.get("line").get("flowRunId").asText()).isEqualTo(secondEtl.id().toString()));
+    assertThat(lines)
+        .allSatisfy(
+            l ->
+                assertThat(l.get("line").get("flowRunId").asText())
+                    .isEqualTo(secondEtl.id().toString()));
     List<Long> sequences = lines.stream().map(l -> l.get("sequence").asLong()).toList();
     assertThat(sequences).isSorted().doesNotHaveDuplicates();
   }

@@ -8,6 +8,11 @@ final class Recording {
   private Recording() {}
 
   static Sluice sluice(Path home) {
-    return Sluice.builder().executor("threadpool").setting("home", home.toString()).build();
+    // Code settings win over the build's -Dsluice.store=off, which keeps other tests off ~/.sluice.
+    return Sluice.builder()
+        .executor("threadpool")
+        .setting("home", home.toString())
+        .setting("store", home.resolve("sluice.db").toString())
+        .build();
   }
 }
