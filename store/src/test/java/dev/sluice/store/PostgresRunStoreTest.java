@@ -1,0 +1,58 @@
+package dev.sluice.store;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStores;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * The run-store contract on a real PostgreSQL server, at the JDBC URL in {@code SLUICE_TEST_PG_URL}
+ * ({@code .ci/postgres} installs, starts and prints one). Skipped, saying so, when the variable is
+ * unset or the server cannot be reached.
+ */
+class PostgresRunStoreTest extends RunStoreContract {
+  static final String URL_VARIABLE = "SLUICE_TEST_PG_URL";
+
+  /** The test server's URL; skips the calling test when there is none. */
+  static String url() {
+    String url = System.getenv(URL_VARIABLE);
+    assumeTrue(
+        url != null && !url.isBlank(),
+        "PostgreSQL tests skipped: set "
+            + URL_VARIABLE
+            + " to a JDBC URL (run .ci/postgres as root: it installs the Debian 'postgresql'"
+            + " package, starts it and prints the URL)");
+    try (Connection c = Database.postgresql(url, Map.of()).connect()) {
+      return url;
+    } catch (SQLException e) {
+      assumeTrue(
+          false,
+          "PostgreSQL tests skipped: cannot connect to "
+              + URL_VARIABLE
+              + " ("
+              + e.getMessage()
+              + "); start the server with .ci/postgres");
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  RunStore openEmpty() throws SQLException {
+    String url = url();
+    try (Connection c = Database.postgresql(url, Map.of()).connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE");
+      s.execute("CREATE SCHEMA public");
+    }
+    return reopen();
+  }
+
+  @Override
+  RunStore reopen() {
+    return RunStores.open(url(), Map.of());
+  }
+}

@@ -1,0 +1,58 @@
+package dev.sluice.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStores;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run-store contract on a real SQLite file. */
+class SqliteRunStoreTest extends RunStoreContract {
+  @TempDir Path dir;
+
+  @Override
+  RunStore openEmpty() {
+    return reopen();
+  }
+
+  @Override
+  RunStore reopen() {
+    return RunStores.open(dir.resolve("nested/dir/sluice.db").toString(), Map.of());
+  }
+
+  @Test
+  void theFileIsInWalModeAndAtTheLatestSchemaVersion() throws Exception {
+    Database database = Database.sqlite(dir.resolve("nested/dir/sluice.db").toString(), Map.of());
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("wal");
+      }
+      try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM sluice_schema_version")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+      }
+    }
+    assertThat(store.location()).isEqualTo(dir.resolve("nested/dir/sluice.db").toString());
+  }
+
+  @Test
+  void reopeningAMigratedStoreAppliesNothingTwice() throws Exception {
+    store.close();
+    store = reopen();
+    Database database = Database.sqlite(store.location(), Map.of());
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sluice_schema_version")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+    }
+  }
+}
