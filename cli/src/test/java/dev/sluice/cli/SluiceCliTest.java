@@ -191,4 +191,18 @@ class SluiceCliTest {
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("Unmatched argument").contains("list");
   }
+
+  @Test
+  void aCorruptDatabaseIsReportedByNameAndLeftUntouched() throws Exception {
+    Path db = home.resolve("sluice.db");
+    byte[] garbage = "this is not an SQLite database, just some text. ".repeat(100).getBytes();
+    Files.write(db, garbage);
+
+    CliRunner.Result result = new CliRunner(home).run("flow-run", "ls");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).startsWith("error: ").contains(db.toString());
+    assertThat(result.out()).isEmpty();
+    assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
+  }
 }
