@@ -136,7 +136,7 @@ final class ConfigCommand implements Runnable {
       }
       return new Effective(
           key,
-          settings.get(key).orElse(setting.defaultValue()),
+          settings.get(key).map(v -> setting.isSecret() ? "***" : v).orElse(setting.defaultValue()),
           source.map(ConfigCommand::sourceName).orElse("default"),
           source.map(s -> origin(s, key, settings)).orElse(null),
           setting.defaultValue(),
@@ -191,7 +191,8 @@ final class ConfigCommand implements Runnable {
       file.put(key, value.strip());
       file.write();
       PrintWriter out = spec.commandLine().getOut();
-      out.println("Set " + key + "=" + value.strip() + " in " + file.path());
+      out.println(
+          "Set " + key + "=" + (setting.isSecret() ? "***" : value.strip()) + " in " + file.path());
       noteOverride(context.settings(), key, spec.commandLine().getErr());
       out.flush();
       return 0;
@@ -259,7 +260,11 @@ final class ConfigCommand implements Runnable {
                       + " "
                       + origin(s, key, settings)
                       + " is set and takes precedence over the file"
-                      + settings.get(key).map(v -> " (value " + v + ")").orElse(""));
+                      + settings
+                          .get(key)
+                          .filter(v -> KnownSettings.find(key).map(k -> !k.isSecret()).orElse(true))
+                          .map(v -> " (value " + v + ")")
+                          .orElse(""));
               err.flush();
             });
   }

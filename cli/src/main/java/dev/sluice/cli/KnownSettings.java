@@ -29,6 +29,11 @@ final class KnownSettings {
       Function<String, @Nullable String> check,
       boolean fileAllowed) {
 
+    /** Whether {@code config view} masks the value. */
+    boolean isSecret() {
+      return name.endsWith("password");
+    }
+
     boolean isPattern() {
       return name.endsWith(".<tag>");
     }
@@ -60,6 +65,25 @@ final class KnownSettings {
               "where run history is recorded and read: an SQLite file path, a jdbc:postgresql:"
                   + " URL, or off",
               any(),
+              true),
+          new Setting("store.user", "none", "PostgreSQL store: the user name", any(), true),
+          new Setting(
+              "store.password",
+              "none",
+              "PostgreSQL store: the password (shown masked)",
+              any(),
+              true),
+          new Setting(
+              "store.busy-timeout-ms",
+              "30000",
+              "SQLite store: how long a writer waits for another process's lock, in ms",
+              positiveInt(),
+              true),
+          new Setting(
+              "store.connect-timeout-s",
+              "5",
+              "PostgreSQL store: how long to wait for the server, in seconds",
+              positiveInt(),
               true),
           new Setting(
               "executor",

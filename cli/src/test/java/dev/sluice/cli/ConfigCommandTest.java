@@ -203,4 +203,24 @@ class ConfigCommandTest {
         .contains("executor.parallelism")
         .contains("concurrency.<tag>");
   }
+
+  @Test
+  void storeSettingsAreKnownAndThePasswordIsMasked() throws Exception {
+    CliRunner cli = new CliRunner(home);
+
+    CliRunner.Result set = cli.run("config", "set", "store.password", "s3cret");
+    cli.run("config", "set", "store", "jdbc:postgresql://db.example:5432/sluice");
+    CliRunner.Result view = cli.run("config", "view");
+    CliRunner.Result badTimeout = cli.run("config", "set", "store.busy-timeout-ms", "soon");
+
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.out()).doesNotContain("s3cret").contains("store.password=***");
+    assertThat(view.out())
+        .containsPattern("(?m)^store +jdbc:postgresql://db.example:5432/sluice +file ")
+        .containsPattern("(?m)^store.password +\\*\\*\\* +file ")
+        .doesNotContain("s3cret");
+    assertThat(badTimeout.exitCode()).isEqualTo(1);
+    Settings settings = Settings.load(Map.of(), Map.of(), Map.of("SLUICE_HOME", home.toString()));
+    assertThat(settings.withPrefix("store")).containsEntry("password", "s3cret");
+  }
 }
