@@ -116,7 +116,7 @@ final class FlowRunCommand implements Runnable {
         for (FlowRunSummary run : runs) {
           table.row(
               run.id(),
-              run.flowName(),
+              run.parentTaskRunId() == null ? run.flowName() : run.flowName() + " (sub-flow)",
               run.state().name(),
               Times.seconds(run.startTime(), context.zone()),
               Durations.format(run.duration(now)) + (run.endTime() == null ? " so far" : ""));
@@ -242,7 +242,7 @@ final class FlowRunCommand implements Runnable {
           detail.history().stream()
               .map(s -> s.name() + " " + Times.millis(s.at(), context.zone()).substring(11))
               .collect(Collectors.joining(" → ")));
-      printWithoutHeader(facts, out);
+      facts.print(out);
 
       out.println();
       if (detail.taskRuns().isEmpty()) {
@@ -281,12 +281,6 @@ final class FlowRunCommand implements Runnable {
 
     private static String stateText(StateRecord state) {
       return state.message().isEmpty() ? state.name() : state.name() + " (" + state.message() + ")";
-    }
-
-    private static void printWithoutHeader(Table table, PrintWriter out) {
-      java.io.StringWriter text = new java.io.StringWriter();
-      table.print(new PrintWriter(text));
-      text.toString().lines().skip(1).forEach(out::println);
     }
   }
 

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A table for people: a header row and aligned, left-justified columns two spaces apart. */
+/**
+ * A table for people: a header row (left out when every header is empty) and aligned,
+ * left-justified columns two spaces apart.
+ */
 final class Table {
   private final String[] headers;
   private final List<String[]> rows = new ArrayList<>();
@@ -39,7 +42,9 @@ final class Table {
         widths[i] = Math.max(widths[i], row[i].length());
       }
     }
-    printRow(out, headers, widths);
+    if (Arrays.stream(headers).anyMatch(h -> !h.isEmpty())) {
+      printRow(out, headers, widths);
+    }
     for (String[] row : rows) {
       printRow(out, row, widths);
     }

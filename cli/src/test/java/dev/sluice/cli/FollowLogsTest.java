@@ -63,6 +63,16 @@ class FollowLogsTest {
           "the store to hold the line logged before the latch",
           () -> cli.run("flow-run", "logs", id).out().contains("waiting for the latch"));
 
+      CliRunner.Result inspect = cli.run("flow-run", "inspect", id);
+      assertThat(inspect.out())
+          .containsPattern("(?m)^State: +Running")
+          .containsPattern("(?m)^Ended: +not yet$")
+          .containsPattern("(?m)^Duration: +.* so far$")
+          .containsPattern("(?m)^first +Completed +1 ")
+          .containsPattern("(?m)^hold +Running +1 +\\d{4}-.* so far");
+      CliRunner.Result running = cli.run("flow-run", "ls", "--state", "RUNNING");
+      assertThat(running.out()).contains(id).contains("waiting").contains("so far");
+
       CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", id);
       await(
           "--follow to print what is there", () -> follow.out().contains("waiting for the latch"));
