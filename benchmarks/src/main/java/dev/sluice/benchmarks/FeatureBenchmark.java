@@ -60,6 +60,7 @@ public class FeatureBenchmark {
                 Integer.toString(Runtime.getRuntime().availableProcessors()))
             .concurrencyLimit("db", 2)
             .discoverListeners(false)
+            .setting("store", "off")
             .build();
     AtomicIntegerArray calls = new AtomicIntegerArray(TASKS);
     flow =

@@ -40,7 +40,8 @@ public class MillionBenchmark {
 
   @Setup(Level.Trial)
   public void build() {
-    sluice = Sluice.builder().executor("local").discoverListeners(false).build();
+    sluice =
+        Sluice.builder().executor("local").discoverListeners(false).setting("store", "off").build();
     flow = SluiceSubject.flow(shape.of(1_000_000), Bodies.EMPTY);
   }
 

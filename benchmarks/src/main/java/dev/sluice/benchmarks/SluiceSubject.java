@@ -19,6 +19,7 @@ final class SluiceSubject implements Subject {
             .setting("executor.threads", threads)
             .setting("executor.parallelism", Integer.toString(parallelism))
             .discoverListeners(false)
+            .setting("store", "off")
             .build();
   }
 

@@ -6,8 +6,10 @@ import dev.sluice.Sluice;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The examples run and do what their documentation says. */
 class ExamplesTest {
@@ -27,6 +29,24 @@ class ExamplesTest {
             .isEqualTo(new State.NotReady("Get data from API"));
       }
       assertThat(run.summary()).contains("Get data from API", "Write results to database");
+    }
+  }
+
+  @Test
+  void theRunHistoryExampleReadsItsRunBackFromTheStore(@TempDir Path dir) {
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("local")
+            .setting("store", dir.resolve("runs.db").toString())
+            .build()) {
+      String shown = RunHistory.show(sluice);
+
+      assertThat(shown)
+          .contains("Run history in " + dir.resolve("runs.db"))
+          .contains("Get data from API")
+          .contains("Write results to database")
+          .containsPattern(
+              "Flow run '[0-9a-f-]+' of flow 'previously-unreliable-pipeline' started");
     }
   }
 

@@ -1,0 +1,168 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.Sluice;
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.State;
+import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.store.FlowInfo;
+import dev.sluice.api.store.FlowRunStart;
+import dev.sluice.api.store.RunOwner;
+import dev.sluice.api.store.RunRecorder;
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStores;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The run history's cost. Two targets of DESIGN.md's budget:
+ *
+ * <ul>
+ *   <li>{@link Writer#transitions}: task-run state transitions per second that the SQLite writer
+ *       commits, handed over as the engine does and flushed (target ≥ 50,000/s).
+ *   <li>{@link Flow10k#run}: a 10^4-task layered DAG of 1 ms CPU tasks on the thread pool, with
+ *       recording {@code on} vs {@code off} (target: on ≤ 10 % slower).
+ * </ul>
+ *
+ * Run: {@code ./dev java -jar benchmarks/target/benchmarks.jar StoreBenchmark -wi 1 -i 3}.
+ */
+public class StoreBenchmark {
+  static final int TRANSITIONS = 100_000;
+
+  /** One SQLite store in a temporary directory, fed by hand. */
+  @org.openjdk.jmh.annotations.State(Scope.Benchmark)
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+  @Warmup(iterations = 2, time = 2)
+  @Measurement(iterations = 3, time = 2)
+  public static class Writer {
+    private Path dir;
+    private RunStore store;
+    private RunRecorder recorder;
+    private TaskRunEvent[] events;
+    private static final FlowInfo FLOW =
+        new FlowInfo("bench", "", "", List.of(new FlowInfo.StepInfo("t", "task", List.of())), "");
+
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+      dir = Files.createTempDirectory("sluice-store-bench");
+      store = RunStores.open(dir.resolve("sluice.db").toString(), Map.of());
+      recorder = store.recorder();
+    }
+
+    /** A fresh flow run and 25,000 task runs of 4 transitions each, built outside the timing. */
+    @Setup(Level.Invocation)
+    public void prepare() {
+      UUID run = UUID.randomUUID();
+      Instant now = Instant.now();
+      recorder.flowRunStarted(
+          new FlowRunStart(run, FLOW, "{}", null, null, now, RunOwner.current()));
+      events = new TaskRunEvent[TRANSITIONS];
+      for (int i = 0; i < TRANSITIONS; i += 4) {
+        UUID task = UUID.randomUUID();
+        String name = "t" + i;
+        events[i] = new TaskRunEvent(run, "bench", task, name, null, State.PENDING, now, 0);
+        events[i + 1] =
+            new TaskRunEvent(run, "bench", task, name, State.PENDING, State.RUNNING, now, 1);
+        events[i + 2] =
+            new TaskRunEvent(
+                run, "bench", task, name, State.RUNNING, new State.AwaitingRetry(now, 2), now, 1);
+        events[i + 3] =
+            new TaskRunEvent(run, "bench", task, name, State.RETRYING, State.COMPLETED, now, 2);
+      }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TRANSITIONS)
+    public void transitions() {
+      for (TaskRunEvent event : events) {
+        recorder.taskRunStateChanged(event);
+      }
+      if (!recorder.flush(Duration.ofMinutes(2))) {
+        throw new IllegalStateException("the writer did not commit within 2 minutes");
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      store.close();
+      delete(dir);
+    }
+  }
+
+  /** A 10^4-task flow of 1 ms tasks, recorded or not. */
+  @org.openjdk.jmh.annotations.State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+  @Warmup(iterations = 1, time = 1)
+  @Measurement(iterations = 3, time = 1)
+  public static class Flow10k {
+    @Param({"off", "on"})
+    public String recording;
+
+    private Path dir;
+    private Sluice sluice;
+    private Flow<Void> flow;
+
+    @Setup(Level.Trial)
+    public void build() throws IOException {
+      dir = Files.createTempDirectory("sluice-store-bench");
+      sluice =
+          Sluice.builder()
+              .executor("threadpool")
+              .discoverListeners(false)
+              .setting(
+                  "store", recording.equals("on") ? dir.resolve("sluice.db").toString() : "off")
+              .build();
+      flow = SluiceSubject.flow(Dag.Shape.LAYERED.of(10_000), Bodies.work(1_000));
+    }
+
+    @Benchmark
+    public void run() {
+      FlowRun run = sluice.run(flow);
+      if (!run.state().isCompleted()) {
+        throw new IllegalStateException("the benchmark flow ended " + run.state());
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      sluice.close();
+      delete(dir);
+    }
+  }
+
+  static void delete(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
