@@ -249,7 +249,7 @@ final class FlowRunCommand implements Runnable {
         out.println("No task runs.");
         return;
       }
-      Table tasks = new Table("TASK", "STATE", "ATTEMPTS", "STARTED", "DURATION", "ERROR");
+      Table tasks = new Table("TASK", "STATE", "ATTEMPTS", "STARTED", "DURATION", "DETAIL");
       for (TaskRunDetail task : detail.taskRuns()) {
         tasks.row(
             task.name(),

@@ -172,10 +172,10 @@ class HistoryCommandsTest {
         .startsWith("Flow run " + flaky.id() + "  flaky")
         .containsPattern("(?m)^State: +Failed")
         .containsPattern("(?m)^History: +.*Running .* → Failed")
-        .containsPattern("(?m)^TASK +STATE +ATTEMPTS +STARTED +DURATION +ERROR$")
+        .containsPattern("(?m)^TASK +STATE +ATTEMPTS +STARTED +DURATION +DETAIL$")
         .containsPattern(
             "(?m)^call API +Failed +2 +\\d{4}-.* +\\d+(\\.\\d+)? (µs|ms|s) +java.lang.IllegalStateException: the API is down$")
-        .containsPattern("(?m)^use data +NotReady +0 ")
+        .containsPattern("(?m)^use data +NotReady +0 +.*call API")
         .contains("Error in task 'call API' (Failed):")
         .contains("  java.lang.IllegalStateException: the API is down")
         .contains("at dev.sluice.cli.HistoryCommandsTest");
