@@ -28,13 +28,7 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     subcommands = {ConfigCommand.View.class, ConfigCommand.Set.class, ConfigCommand.Unset.class})
-final class ConfigCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class ConfigCommand {
 
   static String knownSettingsHelp() {
     StringBuilder help = new StringBuilder("%nSettings (without the sluice. prefix):%n");

@@ -16,13 +16,7 @@ import picocli.CommandLine.Spec;
     description = "Flows recorded in the run history.",
     mixinStandardHelpOptions = true,
     subcommands = FlowCommand.Ls.class)
-final class FlowCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class FlowCommand {
 
   @Command(
       name = "ls",

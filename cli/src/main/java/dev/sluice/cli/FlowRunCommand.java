@@ -41,13 +41,7 @@ import picocli.CommandLine.Spec;
       FlowRunCommand.Inspect.class,
       FlowRunCommand.Logs.class
     })
-final class FlowRunCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class FlowRunCommand {
 
   /** State names ({@code Failed}) and types ({@code FAILED}) that {@code --state} accepts. */
   static final Set<String> STATE_WORDS =

@@ -4,10 +4,8 @@ import java.lang.reflect.Constructor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code sluice} command: {@code sluice flow ls}, {@code sluice flow-run ls|inspect|logs},
@@ -57,13 +55,7 @@ public final class SluiceCli {
         "or from where the store setting points; see `sluice config view`.",
         "Exit codes: 0 ok, 1 not found or error, 2 usage."
       })
-  static final class Root implements Runnable {
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
+  static final class Root {
 
     static final class Version implements CommandLine.IVersionProvider {
       @Override
@@ -89,6 +81,12 @@ public final class SluiceCli {
   private static int handleUsageError(ParameterException problem, String[] args) {
     CommandLine command = problem.getCommandLine();
     command.getErr().println("error: " + problem.getMessage());
+    if (!command.getSubcommands().isEmpty() && problem.getMessage().contains("subcommand")) {
+      // `sluice flow` alone: show which commands there are.
+      command.usage(command.getErr());
+      command.getErr().flush();
+      return 2;
+    }
     command
         .getErr()
         .println(

@@ -205,4 +205,23 @@ class SluiceCliTest {
     assertThat(result.out()).isEmpty();
     assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
   }
+
+  @Test
+  void aCommandGroupWithoutItsSubcommandIsAUsageErrorThatListsThem() {
+    CliRunner cli = new CliRunner(home);
+
+    CliRunner.Result bare = cli.run();
+    CliRunner.Result flowRun = cli.run("flow-run");
+
+    assertThat(bare.exitCode()).isEqualTo(2);
+    assertThat(bare.err())
+        .contains("Missing required subcommand")
+        .contains("flow-run")
+        .contains("config");
+    assertThat(flowRun.exitCode()).isEqualTo(2);
+    assertThat(flowRun.err())
+        .contains("Usage: sluice flow-run")
+        .contains("inspect")
+        .contains("logs");
+  }
 }
