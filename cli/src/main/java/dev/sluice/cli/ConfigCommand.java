@@ -5,6 +5,7 @@ import dev.sluice.engine.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,14 @@ final class ConfigCommand {
     return help.toString();
   }
 
+  /** The known setting names for shell completion ({@code concurrency.} for the pattern). */
+  static final class KeyNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return KnownSettings.ALL.stream().map(s -> s.isPattern() ? s.prefix() : s.name()).iterator();
+    }
+  }
+
   /** One row of {@code config view}; also its JSON form. */
   record Effective(
       String name,
@@ -60,7 +69,11 @@ final class ConfigCommand {
     private final Context context;
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "KEY", description = "Only these settings.")
+    @Parameters(
+        arity = "0..*",
+        paramLabel = "KEY",
+        completionCandidates = KeyNames.class,
+        description = "Only these settings.")
     List<String> keys = new ArrayList<>();
 
     @Option(names = "--json", description = "Print JSON for scripts.")
@@ -146,7 +159,11 @@ final class ConfigCommand {
     private final Context context;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KEY", description = "The setting, e.g. executor.")
+    @Parameters(
+        index = "0",
+        paramLabel = "KEY",
+        completionCandidates = KeyNames.class,
+        description = "The setting, e.g. executor.")
     String key;
 
     @Parameters(index = "1", paramLabel = "VALUE", description = "Its value, e.g. local.")
@@ -201,7 +218,11 @@ final class ConfigCommand {
     private final Context context;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KEY", description = "The setting, e.g. executor.")
+    @Parameters(
+        index = "0",
+        paramLabel = "KEY",
+        completionCandidates = KeyNames.class,
+        description = "The setting, e.g. executor.")
     String key;
 
     Unset(Context context) {

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,14 @@ final class FlowRunCommand {
               Arrays.stream(StateType.values()).map(Enum::name))
           .collect(Collectors.toCollection(LinkedHashSet::new));
 
+  /** {@link #STATE_WORDS} for shell completion. */
+  static final class StateWords implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return STATE_WORDS.iterator();
+    }
+  }
+
   @Command(
       name = "ls",
       description = "List flow runs, newest first.",
@@ -65,6 +74,7 @@ final class FlowRunCommand {
         names = "--state",
         split = ",",
         paramLabel = "STATE",
+        completionCandidates = StateWords.class,
         description =
             "Only runs in these states: names (Failed, Running...) or types (FAILED, RUNNING...),"
                 + " any case; repeat or separate with commas.")

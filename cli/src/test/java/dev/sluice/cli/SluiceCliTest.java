@@ -82,7 +82,9 @@ class SluiceCliTest {
         .contains("flow-run")
         .contains("inspect")
         .contains("--follow")
-        .contains("--since");
+        .contains("--since")
+        .contains("AwaitingRetry")
+        .contains("executor.parallelism");
   }
 
   @Test
@@ -223,5 +225,33 @@ class SluiceCliTest {
         .contains("Usage: sluice flow-run")
         .contains("inspect")
         .contains("logs");
+  }
+
+  /** What bash's completion function offers for {@code line} (the last word being completed). */
+  private String complete(Path script, String line) throws Exception {
+    String bash =
+        "source '"
+            + script
+            + "' 2>/dev/null; COMP_LINE='"
+            + line
+            + "'; read -ra COMP_WORDS <<< \"$COMP_LINE\"; COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ));"
+            + " COMP_POINT=${#COMP_LINE}; _complete_sluice sluice \"${COMP_WORDS[-1]}\""
+            + " \"${COMP_WORDS[-2]}\" 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    Process process = new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void completionCompletesCommandsStatesAndSettingNames() throws Exception {
+    Path script = home.resolve("sluice-completion.bash");
+    Files.writeString(script, new CliRunner(home).run("completion").out());
+
+    assertThat(complete(script, "sluice flow-r").lines()).containsExactly("flow-run");
+    assertThat(complete(script, "sluice flow-run i").lines()).containsExactly("inspect");
+    assertThat(complete(script, "sluice flow-run ls --state Fa").lines()).containsExactly("Failed");
+    assertThat(complete(script, "sluice config set executor.p").lines())
+        .containsExactly("executor.parallelism");
   }
 }
