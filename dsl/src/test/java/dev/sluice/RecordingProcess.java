@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  *   RecordingProcess hang STORE      start a flow whose second task never ends; once its first
  *                                    task's records are committed, print RUNNING id and wait
  *   RecordingProcess one STORE       run one flow with the default settings, print its id
+ *   RecordingProcess exit STORE      run one flow, print its id, System.exit without closing
  * </pre>
  */
 public final class RecordingProcess {
@@ -86,6 +87,14 @@ public final class RecordingProcess {
         System.out.println("RUNNING " + handle.id());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
+      }
+      case "exit" -> {
+        // Never closes its Sluice: ends with System.exit, like many a main method.
+        Sluice sluice = Sluice.builder().executor("local").setting("store", args[1]).build();
+        FlowRun run = sluice.run(WORK, Map.of("seed", 3));
+        System.out.println("RUN " + run.id() + " " + run.state().name());
+        System.out.flush();
+        System.exit(0);
       }
       case "one" -> {
         try (Sluice sluice = Sluice.builder().executor("local").build()) {

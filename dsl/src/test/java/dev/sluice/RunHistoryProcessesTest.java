@@ -182,6 +182,21 @@ class RunHistoryProcessesTest {
   }
 
   @Test
+  void aProgramThatExitsWithoutClosingSluiceStillHasItsRunCommitted() throws Exception {
+    String db = dir.resolve("exit.db").toString();
+    Process child = spawn(Map.of("SLUICE_HOME", dir.toString()), "exit", db);
+    List<String> lines = output(child);
+    assertThat(child.exitValue()).as(errors()).isZero();
+    UUID id = UUID.fromString(lines.get(0).split(" ")[1]);
+
+    try (RunStore store = RunStores.open(db, Map.of())) {
+      FlowRunDetail detail = store.history().flowRun(id).orElseThrow();
+      assertThat(detail.run().state().name()).isEqualTo("Completed");
+      assertThat(detail.taskRuns()).hasSize(9);
+    }
+  }
+
+  @Test
   void oneSettingTurnsRecordingOff() throws Exception {
     Path home = dir.resolve("home-off");
     Process child =

@@ -129,6 +129,16 @@ class RunHistoryTest {
           .contains("IllegalArgumentException: no such customer: 42")
           .contains("at dev.sluice.RunHistoryTest");
       assertThat(detail.taskRuns().get(1).state().name()).isEqualTo("NotReady");
+      // The engine's own message about the failure is stored with the run, linked to the task.
+      assertThat(store.history().logs(run.id(), 0, 100))
+          .anySatisfy(
+              l -> {
+                assertThat(l.line().message())
+                    .startsWith("Task run 'boom' finished in state Failed after 1 attempt");
+                assertThat(l.line().logger()).isEqualTo("dev.sluice.TaskRun");
+                assertThat(l.line().taskRunId()).isEqualTo(boom.id());
+                assertThat(l.line().throwable()).contains("no such customer: 42");
+              });
       assertThat(detail.taskRuns().get(1).state().isFinal()).isTrue();
     }
   }
@@ -163,6 +173,37 @@ class RunHistoryTest {
       assertThat(children.get(0).parentTaskRunId()).isEqualTo(subTaskRun);
       assertThat(store.history().flowRun(children.get(0).id()).orElseThrow().parentFlowRunId())
           .isEqualTo(run.id());
+    }
+  }
+
+  @Test
+  void closingSluiceCommitsEveryRecordWithoutAFlush() {
+    Flow<Void> wide =
+        Flows.named("wide")
+            .define(
+                f -> {
+                  for (int i = 0; i < 200; i++) {
+                    f.action("t" + i, () -> {});
+                  }
+                });
+    List<UUID> ids = new java.util.ArrayList<>();
+    try (Sluice sluice = sluice("pool")) {
+      for (int i = 0; i < 20; i++) {
+        ids.add(sluice.run(wide).id());
+      }
+    }
+    try (RunStore store =
+        dev.sluice.api.store.RunStores.open(dir.resolve("runs.db").toString(), Map.of())) {
+      for (UUID id : ids) {
+        FlowRunDetail detail = store.history().flowRun(id).orElseThrow();
+        assertThat(detail.run().state().name()).isEqualTo("Completed");
+        assertThat(detail.taskRuns())
+            .hasSize(200)
+            .allSatisfy(
+                t ->
+                    assertThat(names(t.history()))
+                        .containsExactly("Pending", "Running", "Completed"));
+      }
     }
   }
 

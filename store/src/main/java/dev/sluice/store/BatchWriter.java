@@ -156,7 +156,7 @@ final class BatchWriter implements RunRecorder {
   }
 
   /** Stops taking records, commits everything queued, and stops the thread. */
-  void close(Duration timeout) {
+  synchronized void close(Duration timeout) {
     if (closed) {
       return;
     }
@@ -418,6 +418,7 @@ final class BatchWriter implements RunRecorder {
     @Nullable Instant startTime;
     @Nullable Throwable error;
     @Nullable String cacheKey;
+    boolean errorCleared;
 
     TaskRow(
         UUID id,
@@ -446,7 +447,10 @@ final class BatchWriter implements RunRecorder {
         case State.Failed f -> error = f.error();
         case State.Crashed c -> error = c.error();
         case State.Cached c -> cacheKey = c.key();
-        case State.Pending p -> error = null;
+        case State.Pending p -> {
+          error = null;
+          errorCleared = true;
+        }
         default -> {}
       }
     }
@@ -492,9 +496,12 @@ final class BatchWriter implements RunRecorder {
         upsert.setString(i++, stackTrace(e));
       }
       if (cacheKey == null) {
-        upsert.setNull(i, Types.VARCHAR);
+        upsert.setNull(i++, Types.VARCHAR);
       } else {
-        upsert.setString(i, cacheKey);
+        upsert.setString(i++, cacheKey);
+      }
+      for (int column = 0; column < 3; column++) {
+        upsert.setInt(i++, errorCleared ? 1 : 0);
       }
     }
   }

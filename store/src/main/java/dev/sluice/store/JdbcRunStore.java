@@ -24,6 +24,7 @@ final class JdbcRunStore implements RunStore {
   private final Database database;
   private final BatchWriter writer;
   private final HistoryReader reader;
+  private final Thread shutdownHook;
 
   JdbcRunStore(Database database) {
     this.database = database;
@@ -31,7 +32,14 @@ final class JdbcRunStore implements RunStore {
     this.writer = new BatchWriter(database);
     this.reader = new HistoryReader(database);
     writer.start();
+    // A program that ends with System.exit (or returns from main) without closing its Sluice
+    // still gets what was recorded committed; the writer thread is a daemon and would just stop.
+    this.shutdownHook = new Thread(() -> writer.close(SHUTDOWN_TIMEOUT), "sluice-store-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
+
+  /** How long the JVM's exit waits for the writer to commit what is queued. */
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   @Override
   public String location() {
@@ -167,6 +175,11 @@ final class JdbcRunStore implements RunStore {
       writer.close(CLOSE_TIMEOUT);
     } finally {
       reader.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting: the hook runs or ran, and finds the writer closed
+      }
     }
   }
 

@@ -19,22 +19,27 @@ final class LogCaptures {
   static LogCapture install(BatchWriter writer) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     String binding = factory.getClass().getName();
-    if (binding.startsWith("ch.qos.logback.classic.") && logbackPresent()) {
+    if (binding.startsWith("ch.qos.logback.classic.")
+        && present("ch.qos.logback.core.UnsynchronizedAppenderBase")) {
       return LogbackCapture.install(factory, writer);
+    }
+    if (binding.equals("org.apache.logging.slf4j.Log4jLoggerFactory")
+        && present("org.apache.logging.log4j.core.LoggerContext")) {
+      return Log4j2Capture.install(writer);
     }
     if (binding.equals("org.slf4j.jul.JDK14LoggerFactory")) {
       return JulCapture.install(writer);
     }
     log.warn(
         "the run store cannot capture log lines from the SLF4J binding {}; task logs are not"
-            + " stored with their runs (supported: Logback, java.util.logging via slf4j-jdk14)",
+            + " stored with their runs (supported: Logback, Log4j 2 via log4j-slf4j2-impl, java.util.logging via slf4j-jdk14)",
         binding);
     return new Inactive(binding);
   }
 
-  private static boolean logbackPresent() {
+  private static boolean present(String className) {
     try {
-      Class.forName("ch.qos.logback.core.UnsynchronizedAppenderBase");
+      Class.forName(className, false, LogCaptures.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException e) {
       return false;

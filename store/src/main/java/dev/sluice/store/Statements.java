@@ -69,13 +69,16 @@ final class Statements {
                 + " message, throwable, mdc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
-  /** A new error replaces the old; a reset to Pending (flow retry) clears it; else it stays. */
+  /**
+   * A new error replaces the old; a reset to Pending (flow retry) in the batch clears it (the
+   * parameter, bound once per error column); else it stays.
+   */
   private static String errorColumn(String column) {
     return " "
         + column
         + " = CASE WHEN excluded.error_type IS NOT NULL THEN excluded."
         + column
-        + " WHEN excluded.state_type = 'PENDING' THEN NULL ELSE sluice_task_runs."
+        + " WHEN ? = 1 THEN NULL ELSE sluice_task_runs."
         + column
         + " END";
   }

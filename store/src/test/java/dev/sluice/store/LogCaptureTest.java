@@ -23,13 +23,48 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Log capture: the Logback appender these tests' binding gets, and the java.util.logging handler
- * (driven through JUL directly, as slf4j-jdk14 would, with SLF4J's MDC on the logging thread).
+ * Log capture: the Logback appender these tests' binding gets, the java.util.logging handler
+ * (driven through JUL directly, as slf4j-jdk14 would, with SLF4J's MDC on the logging thread), and
+ * the Log4j 2 appender (driven through Log4j's API and thread context, as log4j-slf4j2-impl would).
  */
 class LogCaptureTest {
   @TempDir Path dir;
 
   private static final FlowInfo FLOW = new FlowInfo("f", "", "", List.of(), "");
+
+  @Test
+  void linesOfRecordedRunsAreCapturedFromLog4j2() throws Exception {
+    try (RunStore store = RunStores.open(dir.resolve("l.db").toString(), Map.of())) {
+      UUID run = UUID.randomUUID();
+      store
+          .recorder()
+          .flowRunStarted(
+              new FlowRunStart(run, FLOW, "{}", null, null, Instant.now(), RunOwner.current()));
+      org.apache.logging.log4j.Logger log4j =
+          org.apache.logging.log4j.LogManager.getLogger("l4j.task");
+      try (LogCapture capture = Log4j2Capture.install((BatchWriter) store.recorder())) {
+        assertThat(capture.backend()).isEqualTo("log4j2");
+        org.apache.logging.log4j.ThreadContext.put("flow_run_id", run.toString());
+        // Log4j's default configuration lets ERROR through.
+        log4j.error("from log4j2 {}", 7, new IllegalArgumentException("l4j"));
+        org.apache.logging.log4j.ThreadContext.clearMap();
+        log4j.error("no run");
+      } finally {
+        org.apache.logging.log4j.ThreadContext.clearMap();
+      }
+      org.apache.logging.log4j.ThreadContext.put("flow_run_id", run.toString());
+      log4j.error("after close");
+      org.apache.logging.log4j.ThreadContext.clearMap();
+      assertThat(store.recorder().flush(Duration.ofSeconds(10))).isTrue();
+
+      List<LogLine> lines = store.history().logs(run, 0, 100).stream().map(l -> l.line()).toList();
+      assertThat(lines).extracting(LogLine::message).containsExactly("from log4j2 7");
+      assertThat(lines.get(0).level()).isEqualTo("ERROR");
+      assertThat(lines.get(0).logger()).isEqualTo("l4j.task");
+      assertThat(lines.get(0).throwable()).contains("IllegalArgumentException: l4j");
+      assertThat(lines.get(0).mdc()).containsEntry("flow_run_id", run.toString());
+    }
+  }
 
   @Test
   void linesOfRecordedRunsAreCapturedFromJulAndLogbackAndOthersAreNot() throws Exception {

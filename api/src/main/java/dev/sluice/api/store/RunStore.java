@@ -29,7 +29,7 @@ public interface RunStore extends AutoCloseable {
    * Starts storing the log lines of this store's flow runs: every line logged through SLF4J with
    * the MDC key {@code flow_run_id} of a run recorded here (task code's lines and the engine's own
    * messages), as far as the backend's configuration lets the line through. Supported backends are
-   * Logback and {@code java.util.logging}; for any other the capture is not {@linkplain
+   * Logback, Log4j 2 and {@code java.util.logging}; for any other the capture is not {@linkplain
    * LogCapture#active() active} and says why once, at WARN.
    */
   LogCapture captureLogs();
