@@ -238,8 +238,7 @@ final class FlowRunCommand {
               + " pid "
               + detail.owner().pid()
               + (run.endTime() == null && detail.owner().isKnownDead()
-                  ? " (no longer running: the run will be marked Crashed when Sluice next opens"
-                      + " this store)"
+                  ? " (no longer running)"
                   : ""));
       facts.row(
           "History:",
@@ -335,15 +334,9 @@ final class FlowRunCommand {
           FlowRunDetail now = history.history().flowRun(detail.run().id()).orElse(detail);
           finished = now.run().state().isFinal();
           if (!finished && now.owner().isKnownDead()) {
-            printAvailable(history, detail, after, writer, out);
-            throw new CliException(
-                "the process running flow run "
-                    + detail.run().id()
-                    + " ("
-                    + now.owner().host()
-                    + " pid "
-                    + now.owner().pid()
-                    + ") is gone; it will be marked Crashed when Sluice next opens this store");
+            // The process running it died: mark it Crashed (as the engine would on its next
+            // start), so the next pass prints the rest and ends.
+            history.markDeadRunsCrashed();
           }
         }
       }

@@ -65,8 +65,22 @@ final class History implements AutoCloseable {
                 + "; fix its permissions or point the store setting at another file");
       }
     }
+    RunStore store;
     try {
-      return new History(RunStores.open(where, settings.withPrefix("store")));
+      store = RunStores.open(where, settings.withPrefix("store"));
+    } catch (RunStoreException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    History history = new History(store);
+    // Like the engine on start: a run whose process is gone is Crashed, not Running forever.
+    history.markDeadRunsCrashed();
+    return history;
+  }
+
+  /** Marks Crashed the unfinished runs whose process on this host is known to be dead. */
+  void markDeadRunsCrashed() {
+    try {
+      store.markDeadRunsCrashed();
     } catch (RunStoreException e) {
       throw new CliException(e.getMessage(), e);
     }

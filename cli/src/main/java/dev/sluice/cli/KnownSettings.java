@@ -86,6 +86,12 @@ final class KnownSettings {
               positiveInt(),
               true),
           new Setting(
+              "store.capture-logs",
+              "true",
+              "record the log lines of runs (false: record runs without their logs)",
+              oneOf("true", "false"),
+              true),
+          new Setting(
               "executor",
               "threadpool when present, else local",
               "the executor attempts run on: local, threadpool, or another provider's name",
