@@ -1,14 +1,17 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.api.Durations;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
+import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
 import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
@@ -22,9 +25,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -168,6 +173,30 @@ final class FlowRunCommand {
     return id;
   }
 
+  /**
+   * {@code inspect --json}: the store's {@link FlowRunDetail}, with the parameters as a JSON object
+   * rather than a string holding one.
+   */
+  record DetailJson(
+      FlowRunSummary run,
+      FlowInfo flow,
+      @JsonRawValue String parameters,
+      @Nullable UUID parentFlowRunId,
+      RunOwner owner,
+      List<StateRecord> history,
+      List<TaskRunDetail> taskRuns) {
+    static DetailJson of(FlowRunDetail d) {
+      return new DetailJson(
+          d.run(),
+          d.flow(),
+          d.parametersJson(),
+          d.parentFlowRunId(),
+          d.owner(),
+          d.history(),
+          d.taskRuns());
+    }
+  }
+
   @Command(
       name = "inspect",
       description =
@@ -199,7 +228,7 @@ final class FlowRunCommand {
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.outputWriter().writeValueAsString(detail));
+        out.println(Json.outputWriter().writeValueAsString(DetailJson.of(detail)));
       } else {
         print(detail, out);
       }

@@ -198,7 +198,9 @@ class HistoryCommandsTest {
     assertThat(detail.get("taskRuns").get(1).get("name").asText()).isEqualTo("sum");
     assertThat(detail.get("taskRuns").get(1).get("state").get("name").asText())
         .isEqualTo("Completed");
-    assertThat(JSON.readTree(detail.get("parametersJson").asText()).get("n").asInt()).isEqualTo(4);
+    assertThat(detail.get("parameters").get("n").asInt()).isEqualTo(4);
+    assertThat(detail.get("flow").get("steps")).hasSize(3);
+    assertThat(detail.get("history").get(0).get("name").asText()).isEqualTo("Pending");
   }
 
   @Test
