@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Flows;
 import dev.sluice.Sluice;
 import dev.sluice.api.Flow;
@@ -9,6 +11,8 @@ import dev.sluice.api.RunHandle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,5 +112,19 @@ class FollowLogsTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains("only | done already");
+
+    CliRunner.Result json = new CliRunner(home).run("flow-run", "logs", "--follow", "--json", id);
+    ObjectMapper mapper = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : json.out().lines().toList()) {
+      lines.add(mapper.readTree(line));
+    }
+    assertThat(lines)
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("line").get("message").asText()).isEqualTo("done already");
+              assertThat(l.get("line").get("mdc").get("task_name").asText()).isEqualTo("only");
+              assertThat(l.get("line").get("level").asText()).isEqualTo("INFO");
+            });
   }
 }
