@@ -74,6 +74,10 @@ public final class SluiceCli {
             : failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     command.getErr().println("error: " + message);
+    if (!(failure instanceof CliException)) {
+      // Not a failure we foresaw: a bug, whose stack trace is what a report needs.
+      failure.printStackTrace(command.getErr());
+    }
     command.getErr().flush();
     return 1;
   }

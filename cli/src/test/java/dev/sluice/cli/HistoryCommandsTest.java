@@ -225,6 +225,9 @@ class HistoryCommandsTest {
     assertThat(missing.err())
         .contains("no flow run " + unknown + " in " + home.resolve("sluice.db"))
         .contains("sluice flow-run ls");
+    CliRunner.Result noPrefixMatch = cli().run("flow-run", "inspect", "ffffffff");
+    assertThat(noPrefixMatch.exitCode()).isEqualTo(1);
+    assertThat(noPrefixMatch.err()).contains("no flow run id starts with 'ffffffff' in ");
     assertThat(missingLogs.exitCode()).isEqualTo(1);
     assertThat(missingLogs.err()).contains("no flow run " + unknown);
   }
