@@ -10,6 +10,7 @@ import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
+import dev.sluice.api.store.FlowSummary;
 import dev.sluice.api.store.LogLine;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.StateRecord;
@@ -111,8 +112,23 @@ final class FlowRunCommand {
     public Integer call() throws Exception {
       FlowRunQuery query = query();
       List<FlowRunSummary> runs;
+      List<String> knownFlows = List.of();
       try (History history = History.open(context)) {
         runs = history.history().flowRuns(query);
+        if (runs.isEmpty() && flow != null) {
+          knownFlows = history.history().flows().stream().map(FlowSummary::name).toList();
+        }
+      }
+      if (flow != null && runs.isEmpty() && !knownFlows.contains(flow)) {
+        // Most likely a typo: say so, without making an empty answer an error for scripts.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "note: no flow named '"
+                    + flow
+                    + "' is recorded; recorded flows: "
+                    + (knownFlows.isEmpty() ? "none" : String.join(", ", knownFlows)));
+        spec.commandLine().getErr().flush();
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -159,8 +159,16 @@ class HistoryCommandsTest {
         .containsExactly(secondEtl.id().toString());
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--flow", "no-such-flow"))))
         .isEmpty();
-    assertThat(cli().run("flow-run", "ls", "--flow", "no-such-flow").out())
-        .isEqualTo("No flow runs match." + System.lineSeparator());
+    CliRunner.Result typo = cli().run("flow-run", "ls", "--flow", "etI");
+    assertThat(typo.exitCode()).isZero();
+    assertThat(typo.out()).isEqualTo("No flow runs match." + System.lineSeparator());
+    assertThat(typo.err())
+        .contains("no flow named 'etI' is recorded; recorded flows: ")
+        .contains("etl")
+        .contains("flaky");
+    CliRunner.Result noMatch = cli().run("flow-run", "ls", "--flow", "etl", "--state", "Crashed");
+    assertThat(noMatch.out()).isEqualTo("No flow runs match." + System.lineSeparator());
+    assertThat(noMatch.err()).isEmpty();
   }
 
   @Test
