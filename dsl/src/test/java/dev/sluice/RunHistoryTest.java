@@ -208,6 +208,33 @@ class RunHistoryTest {
   }
 
   @Test
+  void aRunInProgressWhenSluiceClosesIsRecordedCancelled() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    Flow<Void> slow =
+        Flows.named("slow")
+            .define(
+                f ->
+                    f.action(
+                        "sleep",
+                        () -> {
+                          started.countDown();
+                          Thread.sleep(60_000);
+                        }));
+    UUID id;
+    try (Sluice sluice = sluice("pool")) {
+      id = sluice.start(slow, Map.of()).id();
+      started.await();
+    }
+    try (RunStore store =
+        dev.sluice.api.store.RunStores.open(dir.resolve("runs.db").toString(), Map.of())) {
+      FlowRunDetail detail = store.history().flowRun(id).orElseThrow();
+      assertThat(detail.run().state().name()).isEqualTo("Cancelled");
+      assertThat(names(detail.history())).containsSubsequence("Running", "Cancelling", "Cancelled");
+      assertThat(detail.taskRuns().get(0).state().name()).isEqualTo("Cancelled");
+    }
+  }
+
+  @Test
   void flowRunsAreListedNewestFirstAndFiltered() {
     Flow<Integer> ok = Flows.named("ok").returning(f -> f.task("t", () -> 1));
     Flow<Void> bad =
