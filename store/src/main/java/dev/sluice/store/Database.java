@@ -111,6 +111,8 @@ final class Database {
         // NORMAL is durable against a process crash in WAL mode (only an OS crash may lose the
         // last transactions), and much faster than FULL.
         statement.execute("PRAGMA synchronous=NORMAL");
+        // 16 MiB of page cache (the default is 2 MiB): the writer's index pages stay in memory.
+        statement.execute("PRAGMA cache_size=-16384");
       }
       return connection;
     }

@@ -76,7 +76,6 @@ CREATE TABLE sluice_task_runs (
   cache_key TEXT
 );
 CREATE INDEX sluice_task_runs_by_run ON sluice_task_runs (flow_run_id, created);
-CREATE INDEX sluice_task_runs_by_cache_key ON sluice_task_runs (cache_key);
 
 CREATE TABLE sluice_task_run_states (
   id ${SEQUENCE},
