@@ -2,15 +2,17 @@ package dev.sluice.engine;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The engine's one Jackson configuration. No default typing: JSON never chooses the Java class it
- * becomes.
+ * becomes. Public only for tools (the {@code sluice} command) that print JSON with it.
  */
-final class Json {
+public final class Json {
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new Jdk8Module())
@@ -20,4 +22,16 @@ final class Json {
           .build();
 
   private Json() {}
+
+  /**
+   * A writer for output people and scripts read: indented, instants and durations as ISO-8601
+   * strings.
+   */
+  public static ObjectWriter outputWriter() {
+    return MAPPER
+        .writer()
+        .with(SerializationFeature.INDENT_OUTPUT)
+        .without(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .without(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+  }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sluice's configuration, resolved with the precedence of DESIGN.md: values set in code, then
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  * defaults. Keys are written without the {@code sluice.} prefix, e.g. {@code executor}.
  */
 public final class Settings {
+  private static final String FILE_NAME = "config.properties";
   private final Map<String, String> code;
   private final Map<String, String> systemProperties;
   private final Map<String, String> environment;
@@ -35,7 +37,7 @@ public final class Settings {
     this.systemProperties = Map.copyOf(systemProperties);
     this.environment = Map.copyOf(environment);
     this.home = home;
-    this.file = readFile(home.resolve("config.properties"));
+    this.file = readFile(home.resolve(FILE_NAME));
   }
 
   /** Settings from this process's system properties, environment and config file. */
@@ -98,23 +100,49 @@ public final class Settings {
    * The environment variable name of a key: {@code executor.parallelism} → {@code
    * SLUICE_EXECUTOR_PARALLELISM}.
    */
-  static String environmentName(String key) {
+  public static String environmentName(String key) {
     return "SLUICE_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** Where a setting's value comes from, in precedence order. */
+  public enum Source {
+    /** Set in code, e.g. {@code Sluice.builder().setting(key, value)}. */
+    CODE,
+    /** The system property {@code sluice.KEY}. */
+    SYSTEM_PROPERTY,
+    /** The environment variable {@code SLUICE_KEY}. */
+    ENVIRONMENT,
+    /** {@code $SLUICE_HOME/config.properties}. */
+    FILE
   }
 
   /** The value of {@code key}, from the first source that sets it. */
   public Optional<String> get(String key) {
-    String value = code.get(key);
-    if (value == null) {
-      value = systemProperties.get("sluice." + key);
+    Source source = source(key).orElse(null);
+    return source == null ? Optional.empty() : Optional.of(raw(source, key).strip());
+  }
+
+  /**
+   * The source {@link #get} takes {@code key}'s value from; empty when no source sets it (a blank
+   * value counts as unset), so the default applies.
+   */
+  public Optional<Source> source(String key) {
+    for (Source source : Source.values()) {
+      String value = raw(source, key);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(source);
+      }
     }
-    if (value == null) {
-      value = environment.get(environmentName(key));
-    }
-    if (value == null) {
-      value = file.get(key);
-    }
-    return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
+    return Optional.empty();
+  }
+
+  private @Nullable String raw(Source source, String key) {
+    return switch (source) {
+      case CODE -> code.get(key);
+      case SYSTEM_PROPERTY -> systemProperties.get("sluice." + key);
+      case ENVIRONMENT -> environment.get(environmentName(key));
+      case FILE -> file.get(key);
+    };
   }
 
   /** Every key under {@code prefix.}, without the prefix, resolved with the usual precedence. */
@@ -144,5 +172,10 @@ public final class Settings {
   /** {@code $SLUICE_HOME}, {@code ~/.sluice} when unset. */
   public Path home() {
     return home;
+  }
+
+  /** The settings file, {@code $SLUICE_HOME/config.properties}; it need not exist. */
+  public Path file() {
+    return home.resolve(FILE_NAME);
   }
 }

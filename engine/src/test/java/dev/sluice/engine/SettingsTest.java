@@ -238,4 +238,32 @@ class SettingsTest {
 
     assertThat(settings.withPrefix("executor")).isEmpty();
   }
+
+  @Test
+  void sourceNamesWhereEachValueComesFrom() throws IOException {
+    writeConfig("executor=from-file\nexecutor.parallelism=2\nexecutor.threads=virtual\n");
+
+    Settings settings =
+        Settings.load(
+            code("executor", "from-code"),
+            Map.of("sluice.executor", "p", "sluice.executor.parallelism", "3"),
+            Map.of("SLUICE_EXECUTOR_PARALLELISM", "4", "SLUICE_CONCURRENCY_DB", "1"));
+
+    assertThat(settings.source("executor")).hasValue(Settings.Source.CODE);
+    assertThat(settings.source("executor.parallelism")).hasValue(Settings.Source.SYSTEM_PROPERTY);
+    assertThat(settings.source("concurrency.db")).hasValue(Settings.Source.ENVIRONMENT);
+    assertThat(settings.source("executor.threads")).hasValue(Settings.Source.FILE);
+    assertThat(settings.source("concurrency-grace")).isEmpty();
+  }
+
+  @Test
+  void aBlankValueIsNoSourceSoTheNextOneWins() throws IOException {
+    writeConfig("executor=from-file\n");
+
+    Settings settings = Settings.load(code(), Map.of("sluice.executor", "  "), Map.of());
+
+    assertThat(settings.source("executor")).hasValue(Settings.Source.FILE);
+    assertThat(settings.get("executor")).hasValue("from-file");
+    assertThat(settings.file()).isEqualTo(home.resolve("config.properties"));
+  }
 }

@@ -68,12 +68,15 @@ public final class UnreliablePipeline {
         System.exit(2);
       }
     }
+    boolean completed;
     try (Sluice sluice = Sluice.create()) {
       FlowRun run = sluice.run(FLOW, parameters);
       System.out.println();
       System.out.println("Executor: " + sluice.executor());
       System.out.print(run.summary());
-      System.exit(run.state().isCompleted() ? 0 : 1);
+      completed = run.state().isCompleted();
     }
+    // Exit only after close(): it flushes the run history, so `sluice flow-run ls` sees the end.
+    System.exit(completed ? 0 : 1);
   }
 }

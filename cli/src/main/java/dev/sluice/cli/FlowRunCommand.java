@@ -1,0 +1,426 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.api.Durations;
+import dev.sluice.api.State;
+import dev.sluice.api.StateType;
+import dev.sluice.api.store.FlowInfo;
+import dev.sluice.api.store.FlowRunDetail;
+import dev.sluice.api.store.FlowRunQuery;
+import dev.sluice.api.store.FlowRunSummary;
+import dev.sluice.api.store.FlowSummary;
+import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RunOwner;
+import dev.sluice.api.store.StateRecord;
+import dev.sluice.api.store.StoredLogLine;
+import dev.sluice.api.store.TaskRunDetail;
+import dev.sluice.engine.Json;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice flow-run ls|inspect|logs}. */
+@Command(
+    name = "flow-run",
+    description = "Flow runs recorded in the run history.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      FlowRunCommand.Ls.class,
+      FlowRunCommand.Inspect.class,
+      FlowRunCommand.Logs.class
+    })
+final class FlowRunCommand {
+
+  /** State names ({@code Failed}) and types ({@code FAILED}) that {@code --state} accepts. */
+  static final Set<String> STATE_WORDS =
+      Stream.concat(
+              Arrays.stream(State.class.getPermittedSubclasses()).map(Class::getSimpleName),
+              Arrays.stream(StateType.values()).map(Enum::name))
+          .collect(Collectors.toCollection(LinkedHashSet::new));
+
+  /** {@link #STATE_WORDS} for shell completion. */
+  static final class StateWords implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return STATE_WORDS.iterator();
+    }
+  }
+
+  @Command(
+      name = "ls",
+      description = "List flow runs, newest first.",
+      mixinStandardHelpOptions = true)
+  static final class Ls implements Callable<Integer> {
+    private final Context context;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow.")
+    String flow;
+
+    @Option(
+        names = "--state",
+        split = ",",
+        paramLabel = "STATE",
+        completionCandidates = StateWords.class,
+        description =
+            "Only runs in these states: names (Failed, Running...) or types (FAILED, RUNNING...),"
+                + " any case; repeat or separate with commas.")
+    List<String> states = new ArrayList<>();
+
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description =
+            "Only runs started since: an age (30s, 15m, 1h, 2d, 1w, PT90M), an instant"
+                + " (2026-11-23T21:00:00Z) or a date (2026-11-23).")
+    String since;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "At most N runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    Ls(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      FlowRunQuery query = query();
+      List<FlowRunSummary> runs;
+      List<String> knownFlows = List.of();
+      try (History history = History.open(context)) {
+        runs = history.history().flowRuns(query);
+        if (runs.isEmpty() && flow != null) {
+          knownFlows = history.history().flows().stream().map(FlowSummary::name).toList();
+        }
+      }
+      if (flow != null && runs.isEmpty() && !knownFlows.contains(flow)) {
+        // Most likely a typo: say so, without making an empty answer an error for scripts.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "note: no flow named '"
+                    + flow
+                    + "' is recorded; recorded flows: "
+                    + (knownFlows.isEmpty() ? "none" : String.join(", ", knownFlows)));
+        spec.commandLine().getErr().flush();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(Json.outputWriter().writeValueAsString(runs));
+      } else if (runs.isEmpty()) {
+        out.println("No flow runs match.");
+      } else {
+        Instant now = context.clock().instant();
+        Table table = new Table("ID", "FLOW", "STATE", "STARTED", "DURATION");
+        for (FlowRunSummary run : runs) {
+          table.row(
+              run.id(),
+              run.parentTaskRunId() == null ? run.flowName() : run.flowName() + " (sub-flow)",
+              run.state().name(),
+              Times.seconds(run.startTime(), context.zone()),
+              Durations.format(run.duration(now)) + (run.endTime() == null ? " so far" : ""));
+        }
+        table.print(out);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private FlowRunQuery query() {
+      if (limit < 1) {
+        throw new ParameterException(spec.commandLine(), "--limit must be >= 1, was " + limit);
+      }
+      Set<String> wanted = new LinkedHashSet<>();
+      for (String state : states) {
+        String word = state.strip();
+        boolean known = STATE_WORDS.stream().anyMatch(w -> w.equalsIgnoreCase(word));
+        if (!known) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "unknown state '" + state + "'; use one of " + String.join(", ", STATE_WORDS));
+        }
+        wanted.add(word);
+      }
+      Instant from = null;
+      if (since != null) {
+        try {
+          from = Since.parse(since, context.clock().instant(), context.zone());
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(
+              spec.commandLine(), "--since: " + e.getMessage(), e, null, since);
+        }
+      }
+      return FlowRunQuery.recent(limit).withFlowName(flow).withStates(wanted).withSince(from);
+    }
+  }
+
+  /** The {@code ID} argument of inspect and logs: an id or a unique prefix of one. */
+  static String checkedId(CommandSpec spec, String id) {
+    String problem = History.checkIdText(id);
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+    return id;
+  }
+
+  /**
+   * {@code inspect --json}: the store's {@link FlowRunDetail}, with the parameters as a JSON object
+   * rather than a string holding one.
+   */
+  record DetailJson(
+      FlowRunSummary run,
+      FlowInfo flow,
+      @JsonRawValue String parameters,
+      @Nullable UUID parentFlowRunId,
+      RunOwner owner,
+      List<StateRecord> history,
+      List<TaskRunDetail> taskRuns) {
+    static DetailJson of(FlowRunDetail d) {
+      return new DetailJson(
+          d.run(),
+          d.flow(),
+          d.parametersJson(),
+          d.parentFlowRunId(),
+          d.owner(),
+          d.history(),
+          d.taskRuns());
+    }
+  }
+
+  @Command(
+      name = "inspect",
+      description =
+          "Show a flow run: its states, parameters and task runs with attempts, durations and errors.",
+      mixinStandardHelpOptions = true)
+  static final class Inspect implements Callable<Integer> {
+    private final Context context;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The flow run's id, or a unique start of it.")
+    String id;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    Inspect(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      checkedId(spec, id);
+      FlowRunDetail detail;
+      try (History history = History.open(context)) {
+        detail = history.flowRun(id);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(Json.outputWriter().writeValueAsString(DetailJson.of(detail)));
+      } else {
+        print(detail, out);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private void print(FlowRunDetail detail, PrintWriter out) {
+      Instant now = context.clock().instant();
+      FlowRunSummary run = detail.run();
+      out.println(
+          "Flow run "
+              + run.id()
+              + "  "
+              + run.flowName()
+              + (run.flowVersion().isEmpty() ? "" : " (version " + run.flowVersion() + ")"));
+      Table facts = new Table("", "");
+      facts.row("State:", stateText(run.state()));
+      facts.row("Started:", Times.millis(run.startTime(), context.zone()));
+      facts.row(
+          "Ended:",
+          run.endTime() == null ? "not yet" : Times.millis(run.endTime(), context.zone()));
+      facts.row(
+          "Duration:",
+          Durations.format(run.duration(now)) + (run.endTime() == null ? " so far" : ""));
+      if (run.attempts() > 1) {
+        facts.row("Attempts:", run.attempts());
+      }
+      facts.row("Parameters:", detail.parametersJson());
+      if (detail.parentFlowRunId() != null) {
+        facts.row("Parent run:", detail.parentFlowRunId());
+      }
+      facts.row(
+          "Process:",
+          detail.owner().host()
+              + " pid "
+              + detail.owner().pid()
+              + (run.endTime() == null && detail.owner().isKnownDead()
+                  ? " (no longer running)"
+                  : ""));
+      facts.row(
+          "History:",
+          detail.history().stream()
+              .map(s -> s.name() + " " + Times.millis(s.at(), context.zone()).substring(11))
+              .collect(Collectors.joining(" → ")));
+      facts.print(out);
+
+      out.println();
+      if (detail.taskRuns().isEmpty()) {
+        out.println("No task runs.");
+        return;
+      }
+      Table tasks = new Table("TASK", "STATE", "ATTEMPTS", "STARTED", "DURATION", "DETAIL");
+      for (TaskRunDetail task : detail.taskRuns()) {
+        tasks.row(
+            task.name(),
+            task.state().name(),
+            task.attempts(),
+            Times.millis(task.startTime(), context.zone()),
+            task.startTime() == null
+                ? ""
+                : Durations.format(task.duration(now)) + (task.endTime() == null ? " so far" : ""),
+            task.error() == null ? detailOf(task) : errorLine(task.error()));
+      }
+      tasks.print(out);
+      List<TaskRunDetail> failed =
+          detail.taskRuns().stream().filter(t -> t.error() != null).toList();
+      for (TaskRunDetail task : failed) {
+        out.println();
+        out.println("Error in task '" + task.name() + "' (" + task.state().name() + "):");
+        task.error().stackTrace().lines().forEach(l -> out.println("  " + l));
+      }
+    }
+
+    private static String detailOf(TaskRunDetail task) {
+      return task.state().message();
+    }
+
+    private static String errorLine(TaskRunDetail.ErrorInfo error) {
+      return error.message().isEmpty() ? error.type() : error.type() + ": " + error.message();
+    }
+
+    private static String stateText(StateRecord state) {
+      return state.message().isEmpty() ? state.name() : state.name() + " (" + state.message() + ")";
+    }
+  }
+
+  @Command(
+      name = "logs",
+      description = "Print a flow run's log lines: its tasks' and the engine's, in order.",
+      mixinStandardHelpOptions = true)
+  static final class Logs implements Callable<Integer> {
+    private static final int PAGE = 1000;
+    private final Context context;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The flow run's id, or a unique start of it.")
+    String id;
+
+    @Option(
+        names = {"-f", "--follow"},
+        description = "Keep printing new lines until the run reaches a final state.")
+    boolean follow;
+
+    @Option(names = "--json", description = "Print one JSON object per line, for scripts.")
+    boolean json;
+
+    Logs(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      checkedId(spec, id);
+      PrintWriter out = spec.commandLine().getOut();
+      ObjectWriter writer = Json.outputWriter().without(SerializationFeature.INDENT_OUTPUT);
+      try (History history = History.open(context)) {
+        FlowRunDetail detail = history.flowRun(id);
+        long after = 0;
+        boolean finished = detail.run().state().isFinal();
+        while (true) {
+          after = printAvailable(history, detail, after, writer, out);
+          if (!follow || finished) {
+            break;
+          }
+          Thread.sleep(context.followInterval().toMillis());
+          // Read the state before the lines: lines logged before the final state are then
+          // committed too, and one more pass prints them.
+          FlowRunDetail now = history.history().flowRun(detail.run().id()).orElse(detail);
+          finished = now.run().state().isFinal();
+          if (!finished && now.owner().isKnownDead()) {
+            // The process running it died: mark it Crashed (as the engine would on its next
+            // start), so the next pass prints the rest and ends.
+            history.markDeadRunsCrashed();
+          }
+        }
+      }
+      return 0;
+    }
+
+    private long printAvailable(
+        History history, FlowRunDetail detail, long after, ObjectWriter writer, PrintWriter out)
+        throws Exception {
+      long last = after;
+      while (true) {
+        List<StoredLogLine> page = history.history().logs(detail.run().id(), last, PAGE);
+        for (StoredLogLine stored : page) {
+          if (json) {
+            out.println(writer.writeValueAsString(stored));
+          } else {
+            printLine(stored.line(), out);
+          }
+          last = stored.sequence();
+        }
+        out.flush();
+        if (page.size() < PAGE) {
+          return last;
+        }
+      }
+    }
+
+    private void printLine(LogLine line, PrintWriter out) {
+      String source = line.mdc().getOrDefault("task_name", "");
+      out.println(
+          Times.millis(line.at(), context.zone())
+              + "  "
+              + String.format(Locale.ROOT, "%-5s", line.level())
+              + "  "
+              + (source.isEmpty() ? "" : source + " | ")
+              + line.message());
+      if (line.throwable() != null) {
+        line.throwable().lines().forEach(l -> out.println("    " + l));
+      }
+    }
+  }
+}
