@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param state the state it entered
  * @param at when
  * @param attempt the attempt number, 0 before the first attempt
+ * @param cacheKey the task run's cache key once it was computed (a task with a cache policy), else
+ *     null
  */
 public record TaskRunEvent(
     UUID flowRunId,
@@ -24,4 +26,19 @@ public record TaskRunEvent(
     @Nullable State previous,
     State state,
     Instant at,
-    int attempt) {}
+    int attempt,
+    @Nullable String cacheKey) {
+
+  /** An event of a task run without a cache key. */
+  public TaskRunEvent(
+      UUID flowRunId,
+      String flowName,
+      UUID taskRunId,
+      String taskName,
+      @Nullable State previous,
+      State state,
+      Instant at,
+      int attempt) {
+    this(flowRunId, flowName, taskRunId, taskName, previous, state, at, attempt, null);
+  }
+}

@@ -9,8 +9,11 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.TaskRunDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,39 @@ class CachingTest {
     assertThat(third.state().isCompleted()).isTrue();
     // the uncached task has no key
     assertThat(third.taskRun("n").orElseThrow().cacheKey()).isEmpty();
+  }
+
+  @Test
+  void theRunHistoryRecordsTheKeyOfAMissAndOfAHit() {
+    Flow<Report> flow = flow();
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("local")
+            .cacheDirectory(dir.resolve("cache"))
+            .setting("store", dir.resolve("runs.db").toString())
+            .build()) {
+      FlowRun miss = sluice.run(flow, Map.of("title", "q3"));
+      FlowRun hit = sluice.run(flow, Map.of("title", "q3"));
+      RunStore store = sluice.runStore().orElseThrow();
+      assertThat(store.recorder().flush(Duration.ofSeconds(30))).isTrue();
+
+      String key = miss.taskRun("build").orElseThrow().cacheKey().orElseThrow();
+      assertThat(hit.taskRun("build").orElseThrow().state()).isInstanceOf(State.Cached.class);
+      for (FlowRun run : List.of(miss, hit)) {
+        TaskRunDetail build =
+            store.history().flowRun(run.id()).orElseThrow().taskRuns().stream()
+                .filter(t -> t.name().equals("build"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(build.cacheKey()).as(run.state().name()).isEqualTo(key);
+      }
+      TaskRunDetail n =
+          store.history().flowRun(miss.id()).orElseThrow().taskRuns().stream()
+              .filter(t -> t.name().equals("n"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(n.cacheKey()).isNull();
+    }
   }
 
   @Test

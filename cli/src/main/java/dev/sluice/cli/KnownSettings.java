@@ -122,6 +122,30 @@ final class KnownSettings {
               positiveInt(),
               true),
           new Setting(
+              "cache.dir",
+              "$SLUICE_HOME/cache",
+              "where the disk tier of the task cache keeps its entries",
+              any(),
+              true),
+          new Setting(
+              "cache.disk",
+              "true",
+              "whether cached results are also kept on disk (false: memory only)",
+              oneOf("true", "false"),
+              true),
+          new Setting(
+              "cache.memory-weight",
+              "64MB",
+              "how many bytes of results the memory tier of the cache holds (e.g. 256MB, 1GB)",
+              any(),
+              true),
+          new Setting(
+              "cache.strict",
+              "false",
+              "whether a cached task whose input cannot be encoded fails instead of running uncached",
+              oneOf("true", "false"),
+              true),
+          new Setting(
               "concurrency-grace",
               "PT5S",
               "how long a timed-out or cancelled attempt that ignores its interrupt keeps its"

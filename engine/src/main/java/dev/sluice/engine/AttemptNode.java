@@ -489,6 +489,12 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   }
 
   @Override
+  final @Nullable String cacheKey() {
+    CacheRun cached = cacheRun;
+    return cached == null || cached.key == null ? null : cached.key.value();
+  }
+
+  @Override
   public String toString() {
     return "attempt " + attemptOf(phase) + " of task run '" + name() + "'";
   }

@@ -56,12 +56,7 @@ final class TaskRunRecord implements TaskRun {
     this.noResult = noResult;
     this.elements = elements;
     this.subflowRun = subflowRun;
-    this.cacheKey =
-        node instanceof AttemptNode attempt
-                && attempt.cacheRun != null
-                && attempt.cacheRun.key != null
-            ? attempt.cacheRun.key.value()
-            : null;
+    this.cacheKey = node.cacheKey();
   }
 
   static TaskRun of(Execution execution, int step) {

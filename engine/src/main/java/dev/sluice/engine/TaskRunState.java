@@ -224,7 +224,13 @@ abstract class TaskRunState {
             previous,
             next,
             execution.instant(at),
-            attempts));
+            attempts,
+            cacheKey()));
+  }
+
+  /** The cache key of a task run with a cache policy, once looked up; null otherwise. */
+  @Nullable String cacheKey() {
+    return null;
   }
 
   /** Ends a task run that never ran (NotReady, Skipped, Cancelled); the caller owns it. */

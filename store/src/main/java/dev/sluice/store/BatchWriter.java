@@ -459,6 +459,9 @@ final class BatchWriter implements RunRecorder {
       state = next;
       stateAt = event.at();
       attempts = Math.max(attempts, event.attempt());
+      if (event.cacheKey() != null) {
+        cacheKey = event.cacheKey();
+      }
       switch (next) {
         case State.Running r -> startTime = startTime == null ? event.at() : startTime;
         case State.Retrying r -> startTime = startTime == null ? event.at() : startTime;
