@@ -89,6 +89,16 @@ public final class Flows {
     }
 
     /**
+     * Names the {@link dev.sluice.api.FlowProvider} that rebuilds this flow in a worker process
+     * (the subprocess executor) or on another machine. Without it, one registered for {@link
+     * java.util.ServiceLoader} that provides a flow of this name is used.
+     */
+    public Definition entrypoint(Class<? extends dev.sluice.api.FlowProvider> provider) {
+      options = options.withEntrypoint(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
      * Defines the steps and builds the flow.
      *
      * @throws dev.sluice.api.FlowValidationException listing every problem: duplicate names, steps

@@ -6,8 +6,10 @@ import dev.sluice.api.TaskBody;
 import dev.sluice.api.TaskTimeoutException;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
+import dev.sluice.api.executor.AttemptInvoker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -196,7 +198,32 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   }
 
   @Override
+  public final Arguments arguments() {
+    return this;
+  }
+
+  @Override
+  public final Type argumentType(int argument) {
+    return execution.plan.argumentTypes(index)[argument];
+  }
+
+  @Override
+  public final boolean argumentIsOutcome(int argument) {
+    return execution.plan.argOutcome[index][argument];
+  }
+
+  @Override
+  public final Type resultType() {
+    return execution.plan.bodyResultType(index);
+  }
+
+  @Override
   public final void run() {
+    run(null);
+  }
+
+  @Override
+  public final void run(@Nullable AttemptInvoker invoker) {
     int queued = phase;
     int attempt = attemptOf(queued);
     int running = phase(attempt, RUNNING);
@@ -206,7 +233,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
-      code = runAttempt(attempt, running);
+      code = runAttempt(attempt, running, invoker);
     } finally {
       mdc.close();
     }
@@ -215,7 +242,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  private int runAttempt(int attempt, int running) {
+  private int runAttempt(int attempt, int running, @Nullable AttemptInvoker invoker) {
     ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
     // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
     // first, so either it sees RUNNING or we see `cancelled` here.
@@ -246,7 +273,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     Object value = null;
     Throwable failure = null;
     try {
-      value = body().invoke(this);
+      value = invoker == null ? body().invoke(this) : invoker.invoke(this);
     } catch (Throwable t) {
       failure = t;
     }

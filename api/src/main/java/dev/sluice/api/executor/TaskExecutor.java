@@ -53,6 +53,14 @@ public interface TaskExecutor extends AutoCloseable {
     }
   }
 
+  /**
+   * Checks that this executor can run {@code flow}; the engine calls it before the first run of a
+   * flow starts, so a flow it cannot run fails before anything runs. Default: every flow.
+   *
+   * @throws IllegalArgumentException naming the flow, what is missing and how to add it
+   */
+  default void check(dev.sluice.api.Flow<?> flow) {}
+
   /** Stops the executor and releases its threads or processes. */
   @Override
   void close();
