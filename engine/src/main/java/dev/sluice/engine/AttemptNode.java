@@ -208,6 +208,11 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   }
 
   @Override
+  public final String argumentSource(int argument) {
+    return execution.plan.steps[index].inputs().get(argument).source();
+  }
+
+  @Override
   public final boolean argumentIsOutcome(int argument) {
     return execution.plan.argOutcome[index][argument];
   }

@@ -80,6 +80,11 @@ public interface Attempt extends Runnable {
     return Object.class;
   }
 
+  /** The name of the parameter or step argument {@code index} comes from, for messages. */
+  default String argumentSource(int index) {
+    return "argument " + index;
+  }
+
   /** Whether argument {@code index} is an {@link dev.sluice.api.Outcome} of its upstream. */
   default boolean argumentIsOutcome(int index) {
     return false;
