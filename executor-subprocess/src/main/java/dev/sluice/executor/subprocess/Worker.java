@@ -186,6 +186,20 @@ final class Worker {
    */
   @Nullable Object call(Attempt attempt, String entrypoint) throws Exception {
     ObjectNode request = request(attempt, entrypoint);
+    ObjectNode answer = exchange(attempt, request);
+    if (answer.path("op").asText().equals("result")) {
+      return Wire.decode(answer);
+    }
+    // Re-thrown outside exchange(), so a remote IOException is not taken for a broken connection.
+    Throwable error = Wire.decodeError(answer.get("error"));
+    if (error instanceof Exception exception) {
+      throw exception;
+    }
+    throw (Error) error;
+  }
+
+  /** Sends the request and reads frames, relaying log lines, until its answer arrives. */
+  private ObjectNode exchange(Attempt attempt, ObjectNode request) throws Exception {
     long id = request.get("id").asLong();
     try {
       Wire.write(out, request);
@@ -200,15 +214,8 @@ final class Worker {
           throw new IOException(
               "answer to request " + frame.path("id") + " while waiting for " + id);
         }
-        if (op.equals("result")) {
-          return Wire.decode(frame);
-        }
-        if (op.equals("error")) {
-          Throwable error = Wire.decodeError(frame.get("error"));
-          if (error instanceof Exception exception) {
-            throw exception;
-          }
-          throw (Error) error;
+        if (op.equals("result") || op.equals("error")) {
+          return frame;
         }
         throw new IOException("unknown frame '" + op + "'");
       }
