@@ -6,8 +6,10 @@ import dev.sluice.Sluice;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The examples run and do what their documentation says. */
 class ExamplesTest {
@@ -45,6 +47,27 @@ class ExamplesTest {
       assertThat(run.taskRun("normalize first").orElseThrow().subflowRun()).isPresent();
       assertThat(run.taskRun("fetch temperature").orElseThrow().elements()).hasSize(2);
       assertThat(FeatureTour.FLOW.toMermaid()).contains("fetch temperature (map)");
+    }
+  }
+
+  @Test
+  void theSubprocessExampleRunsTasksInSmallWorkerHeapsAndSurvivesACrash(@TempDir Path scratch) {
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("subprocess")
+            .setting("executor.workers", "2")
+            .setting("executor.jvmOptions", "-Xmx64m")
+            .build()) {
+      FlowRun run = sluice.run(SubprocessWorkers.FLOW, Map.of("scratch", scratch.toString()));
+
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
+      assertThat((String) run.result())
+          .containsPattern("worker \\d+ has a max heap of (5\\d|6\\d) MiB")
+          .doesNotContain("worker " + ProcessHandle.current().pid() + " ")
+          .contains("survived the retry");
+      TaskRun crash = run.taskRun("crash once").orElseThrow();
+      assertThat(crash.attempts()).isEqualTo(2);
+      assertThat(crash.history()).extracting(c -> c.state().name()).contains("AwaitingRetry");
     }
   }
 }
