@@ -290,6 +290,7 @@ class SubprocessExecutorTest {
     assertThat(run.state()).isEqualTo(State.COMPLETED);
     assertThat(run.result()).isEqualTo("woke");
     assertThat(task(run, "sleeper").attempts()).isEqualTo(2);
+    assertThat(gone(pid)).isTrue();
     assertThat(executor.workers()).extracting(ProcessHandle::pid).doesNotContain(pid);
   }
 
@@ -383,6 +384,11 @@ class SubprocessExecutorTest {
 
       assertThat(first).isNotEqualTo(second);
       assertThat(gone(Long.parseLong(first.split(" ")[0]))).isTrue();
+      // the last worker is stopped once its attempt's thread hands it back, just after the run
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!fresh.workers().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertThat(fresh.workers()).isEmpty();
     }
   }
