@@ -8,9 +8,11 @@ import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
 import dev.sluice.api.executor.TaskExecutor;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
@@ -27,6 +29,7 @@ final class SubprocessExecutor implements TaskExecutor {
   private final LinkedBlockingDeque<Worker> idle = new LinkedBlockingDeque<>();
   private final Set<Worker> alive = ConcurrentHashMap.newKeySet();
   private final Map<String, String> entrypoints = new ConcurrentHashMap<>();
+  private final Map<Flow<?>, Boolean> checked = Collections.synchronizedMap(new WeakHashMap<>());
   private final Entrypoints finder;
   private final Thread shutdownHook;
   private volatile boolean closed;
@@ -53,6 +56,9 @@ final class SubprocessExecutor implements TaskExecutor {
   }
 
   private void check(Flow<?> flow, String inherited) {
+    if (checked.containsKey(flow)) {
+      return; // a sub-flow checked with its parent, whose entrypoint may be the only one it has
+    }
     String entrypoint = finder.resolve(flow, inherited);
     String previous = entrypoints.putIfAbsent(flow.name(), entrypoint);
     if (previous != null && !previous.equals(entrypoint)) {
@@ -70,6 +76,7 @@ final class SubprocessExecutor implements TaskExecutor {
         check(sub.flow(), entrypoint);
       }
     }
+    checked.put(flow, Boolean.TRUE);
   }
 
   @Override

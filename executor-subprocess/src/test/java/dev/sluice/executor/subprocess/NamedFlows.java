@@ -13,8 +13,21 @@ public final class NamedFlows implements FlowProvider {
           .returning(
               f -> f.task("hello", () -> "hello from " + System.getProperty("sluice.worker")));
 
+  /** A sub-flow with no entrypoint of its own: found through its parent's. */
+  static final Flow<Integer> INNER =
+      Flows.named("sub-named-inner").returning(f -> f.task("seven", () -> 7));
+
+  static final Flow<Integer> OUTER =
+      Flows.named("sub-named-outer")
+          .entrypoint(NamedFlows.class)
+          .returning(
+              f -> {
+                var inner = f.subflow("inner", INNER);
+                return f.task("times-six", inner, x -> x * 6);
+              });
+
   @Override
   public List<Flow<?>> flows() {
-    return List.of(NAMED);
+    return List.of(NAMED, OUTER);
   }
 }

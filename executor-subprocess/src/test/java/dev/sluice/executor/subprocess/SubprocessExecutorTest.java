@@ -154,6 +154,10 @@ class SubprocessExecutorTest {
 
       assertThat(run.state()).isEqualTo(State.COMPLETED);
       assertThat(run.result()).isEqualTo("hello from true");
+      FlowRun outer = sluice.run(NamedFlows.OUTER);
+      assertThat(outer.state()).isEqualTo(State.COMPLETED);
+      assertThat(outer.result())
+          .isEqualTo(42); // the sub-flow's task ran through OUTER's entrypoint
     }
   }
 
@@ -189,7 +193,7 @@ class SubprocessExecutorTest {
     assertThatThrownBy(() -> sluice().run(stray))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("flow 'stray' names the entrypoint " + NamedFlows.class.getName())
-        .hasMessageContaining("no flow called 'stray' (it has [sub-named])");
+        .hasMessageContaining("no flow called 'stray' (it has [sub-named, sub-named-outer])");
   }
 
   // ---- failures on the wire
