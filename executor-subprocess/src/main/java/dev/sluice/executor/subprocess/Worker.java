@@ -25,10 +25,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One worker JVM and its connection. Used by one attempt at a time (the pool hands it out); {@link
@@ -50,6 +52,9 @@ final class Worker {
   final long pid;
   private long nextId;
   private volatile boolean broken;
+
+  /** The MDC of the attempt running now, so the pumps log the JVM's own output as its lines. */
+  private volatile @Nullable Map<String, String> attemptMdc;
 
   private Worker(Process process, Socket socket, OutputStream stdin) throws IOException {
     this.process = process;
@@ -84,8 +89,8 @@ final class Worker {
       try {
         stdin.write((token + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        server.setSoTimeout((int) settings.startTimeout().toMillis());
-        Socket socket = accept(server, process);
+        Socket socket =
+            accept(server, process, System.nanoTime() + settings.startTimeout().toNanos());
         socket.setTcpNoDelay(true);
         Worker worker = new Worker(process, socket, stdin);
         worker.pump(process.getInputStream(), "stdout");
@@ -100,8 +105,8 @@ final class Worker {
         }
         return worker;
       } catch (IOException | RuntimeException e) {
+        drain(process, early); // before destroying it: destroy() closes its pipes
         process.destroyForcibly();
-        drain(process, early);
         throw new IOException(
             "could not start a worker JVM ("
                 + String.join(" ", command)
@@ -113,15 +118,23 @@ final class Worker {
     }
   }
 
-  private static Socket accept(ServerSocket server, Process process) throws IOException {
-    try {
-      return server.accept();
-    } catch (SocketTimeoutException e) {
-      throw new IOException(
-          process.isAlive()
-              ? "it did not connect in time"
-              : "it exited with code " + process.exitValue(),
-          e);
+  /**
+   * Waits for the worker to connect, giving up early if it exits (a bad classpath, bad options).
+   */
+  private static Socket accept(ServerSocket server, Process process, long deadlineNanos)
+      throws IOException {
+    server.setSoTimeout(50);
+    while (true) {
+      try {
+        return server.accept();
+      } catch (SocketTimeoutException e) {
+        if (!process.isAlive()) {
+          throw new IOException("it exited with code " + process.exitValue(), e);
+        }
+        if (System.nanoTime() > deadlineNanos) {
+          throw new IOException("it did not connect in time", e);
+        }
+      }
     }
   }
 
@@ -129,12 +142,14 @@ final class Worker {
   private static void drain(Process process, ArrayDeque<String> lines) {
     try {
       process.waitFor(2, TimeUnit.SECONDS);
+      if (process.isAlive()) {
+        return; // still running (it did not connect in time): its pipes would not end
+      }
       for (InputStream stream : List.of(process.getErrorStream(), process.getInputStream())) {
-        if (stream.available() > 0) {
-          for (String line : new String(stream.readNBytes(stream.available())).split("\n")) {
-            if (!line.isBlank() && lines.size() < 10) {
-              lines.add(line.strip());
-            }
+        String text = new String(stream.readNBytes(8192), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+          if (!line.isBlank() && lines.size() < 10) {
+            lines.add(line.strip());
           }
         }
       }
@@ -154,10 +169,18 @@ final class Worker {
                 String line;
                 while ((line = reader.readLine()) != null) {
                   remember(line);
-                  if (name.equals("stderr")) {
-                    log.warn("worker {}: {}", pid, line);
-                  } else {
-                    log.info("worker {}: {}", pid, line);
+                  Map<String, String> mdc = attemptMdc;
+                  if (mdc != null) {
+                    MDC.setContextMap(mdc);
+                  }
+                  try {
+                    if (name.equals("stderr")) {
+                      log.warn("worker {}: {}", pid, line);
+                    } else {
+                      log.info("worker {}: {}", pid, line);
+                    }
+                  } finally {
+                    MDC.clear();
                   }
                 }
               } catch (IOException e) {
@@ -201,6 +224,7 @@ final class Worker {
   /** Sends the request and reads frames, relaying log lines, until its answer arrives. */
   private ObjectNode exchange(Attempt attempt, ObjectNode request) throws Exception {
     long id = request.get("id").asLong();
+    attemptMdc = MDC.getCopyOfContextMap();
     try {
       Wire.write(out, request);
       while (true) {
@@ -227,6 +251,8 @@ final class Worker {
             "attempt " + attempt.number() + " of '" + attempt.taskName() + "' was interrupted");
       }
       throw died(attempt, e);
+    } finally {
+      attemptMdc = null;
     }
   }
 

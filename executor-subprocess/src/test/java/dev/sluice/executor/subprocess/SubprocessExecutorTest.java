@@ -403,6 +403,28 @@ class SubprocessExecutorTest {
   }
 
   @Test
+  void aWorkerThatCannotStartCrashesTheAttemptSayingWhatItPrinted() {
+    var broken =
+        new SubprocessExecutorProvider()
+            .create(new ExecutorSettings(Map.of("workers", "1", "classpath", dir.toString())));
+    try (Sluice sluice = Sluice.builder().executor(broken).build()) {
+      FlowRun run = sluice.run(TestFlows.WHERE);
+
+      assertThat(task(run, "pid").state())
+          .isInstanceOfSatisfying(
+              State.Crashed.class,
+              crashed ->
+                  assertThat(crashed.error())
+                      .isInstanceOf(AttemptCrashedException.class)
+                      .hasMessageContaining("executor 'subprocess' could not run the attempt")
+                      .cause()
+                      .hasMessageContaining("could not start a worker JVM")
+                      .hasMessageContaining("it exited with code 1")
+                      .hasMessageContaining("Could not find or load main class"));
+    }
+  }
+
+  @Test
   void closingTheExecutorLeavesNoWorkerBehind() throws Exception {
     var own =
         (SubprocessExecutor)
