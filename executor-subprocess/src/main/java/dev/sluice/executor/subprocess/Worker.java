@@ -301,9 +301,9 @@ final class Worker {
       // printed between attempts (a background thread): not this task run's
       log.info("worker output between attempts: {}", line);
     } else if (stderr) {
-      log.warn(line);
+      log.warn("{}", line); // never the line as a format: it may hold "{}"
     } else {
-      log.info(line);
+      log.info("{}", line);
     }
   }
 

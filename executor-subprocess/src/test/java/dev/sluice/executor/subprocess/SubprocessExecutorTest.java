@@ -365,7 +365,7 @@ class SubprocessExecutorTest {
               .toList();
       assertThat(lines)
           .extracting(e -> e.getLevel().toString() + " " + e.getFormattedMessage())
-          .contains("INFO hello from stdout", "WARN hello from stderr")
+          .contains("INFO hello from stdout {}", "WARN hello from stderr")
           .anySatisfy(line -> assertThat(line).contains("talker").contains("hello from slf4j"));
       assertThat(lines)
           .allSatisfy(

@@ -216,7 +216,7 @@ public final class TestFlows implements FlowProvider {
                   f.action(
                       "talk",
                       () -> {
-                        System.out.println("hello from stdout");
+                        System.out.println("hello from stdout {}");
                         System.err.println("hello from stderr");
                         LoggerFactory.getLogger("talker").info("hello from slf4j");
                       }));
