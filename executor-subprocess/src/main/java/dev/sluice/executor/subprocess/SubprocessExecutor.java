@@ -8,13 +8,15 @@ import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
 import dev.sluice.api.executor.TaskExecutor;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -26,7 +28,10 @@ import java.util.concurrent.Semaphore;
 final class SubprocessExecutor implements TaskExecutor {
   private final WorkerSettings settings;
   private final Semaphore permits;
-  private final LinkedBlockingDeque<Worker> idle = new LinkedBlockingDeque<>();
+  // Idle workers, most recently used first, and how many JVMs are alive or starting; guarded by
+  // `idle`. The JVMs themselves are also in `alive`, for close() and the shutdown hook.
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private int jvms;
   private final Set<Worker> alive = ConcurrentHashMap.newKeySet();
   private final Map<String, String> entrypoints = new ConcurrentHashMap<>();
   private final Map<Flow<?>, Boolean> checked = Collections.synchronizedMap(new WeakHashMap<>());
@@ -98,7 +103,7 @@ final class SubprocessExecutor implements TaskExecutor {
     Worker worker = null;
     try {
       try {
-        worker = borrow();
+        worker = borrow(settings.jvmOptionsFor(attempt.stepName()));
       } catch (IOException | RuntimeException e) {
         attempt.reject(new AttemptCrashedException(e.getMessage(), e));
         return;
@@ -122,33 +127,67 @@ final class SubprocessExecutor implements TaskExecutor {
     return entrypoint;
   }
 
-  /** An idle warm worker, else a new one; the caller holds a permit. */
-  private Worker borrow() throws IOException {
-    Worker worker;
-    while ((worker = idle.pollFirst()) != null) {
-      if (worker.usable()) {
-        return worker;
+  /**
+   * An idle warm worker started with {@code options}, else a new one; the caller holds a permit.
+   * When {@code workers} JVMs are alive already, starting one first stops the least recently used
+   * idle one (of another kind: one of this kind would have been taken), so the bound holds across
+   * per-step options.
+   */
+  private Worker borrow(List<String> options) throws IOException {
+    List<Worker> discarded = new ArrayList<>();
+    try {
+      synchronized (idle) {
+        for (Iterator<Worker> it = idle.iterator(); it.hasNext(); ) {
+          Worker worker = it.next();
+          if (!worker.usable()) {
+            it.remove();
+            jvms--;
+            discarded.add(worker);
+          } else if (worker.jvmOptions.equals(options)) {
+            it.remove();
+            return worker;
+          }
+        }
+        if (jvms >= settings.workers() && !idle.isEmpty()) {
+          discarded.add(idle.pollLast());
+          jvms--;
+        }
+        jvms++; // the one about to start
       }
-      retire(worker);
+    } finally {
+      discarded.forEach(this::stop);
     }
-    worker = Worker.start(settings);
+    Worker worker;
+    try {
+      worker = Worker.start(settings, options);
+    } catch (IOException | RuntimeException e) {
+      synchronized (idle) {
+        jvms--;
+      }
+      throw e;
+    }
     alive.add(worker);
     if (closed) {
-      retire(worker);
+      giveBack(worker);
       throw new IllegalStateException("the subprocess executor is closed");
     }
     return worker;
   }
 
+  /** After an attempt: keeps the worker warm, or stops it. */
   private void giveBack(Worker worker) {
-    if (closed || settings.freshJvm() || !worker.usable()) {
-      retire(worker);
-    } else {
-      idle.offerFirst(worker); // most recently used first: its JIT and caches are the warmest
+    boolean keep = !closed && !settings.freshJvm() && worker.usable();
+    synchronized (idle) {
+      if (keep) {
+        idle.offerFirst(worker); // most recently used first: its JIT and caches are the warmest
+        return;
+      }
+      jvms--;
     }
+    stop(worker);
   }
 
-  private void retire(Worker worker) {
+  private void stop(Worker worker) {
     alive.remove(worker);
     if (worker.usable()) {
       worker.stop();
@@ -165,10 +204,13 @@ final class SubprocessExecutor implements TaskExecutor {
   @Override
   public void close() {
     closed = true;
-    Worker worker;
-    while ((worker = idle.pollFirst()) != null) {
-      retire(worker);
+    List<Worker> idleNow;
+    synchronized (idle) {
+      idleNow = new ArrayList<>(idle);
+      jvms -= idle.size();
+      idle.clear();
     }
+    idleNow.forEach(this::stop);
     killAll(); // the ones still running attempts
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -50,13 +50,19 @@ final class Worker {
   private final OutputStream stdin;
   private final ArrayDeque<String> recent = new ArrayDeque<>(RECENT_LINES);
   final long pid;
+
+  /** The options it was started with: it serves only attempts that ask for these. */
+  final List<String> jvmOptions;
+
   private long nextId;
   private volatile boolean broken;
 
   /** The MDC of the attempt running now, so the pumps log the JVM's own output as its lines. */
   private volatile @Nullable Map<String, String> attemptMdc;
 
-  private Worker(Process process, Socket socket, OutputStream stdin) throws IOException {
+  private Worker(Process process, Socket socket, OutputStream stdin, List<String> jvmOptions)
+      throws IOException {
+    this.jvmOptions = jvmOptions;
     this.process = process;
     this.pid = process.pid();
     this.socket = socket;
@@ -71,11 +77,11 @@ final class Worker {
    * @throws IOException if it cannot be started, or does not connect within the start timeout; the
    *     message carries the last lines it printed
    */
-  static Worker start(WorkerSettings settings) throws IOException {
+  static Worker start(WorkerSettings settings, List<String> jvmOptions) throws IOException {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       List<String> command = new ArrayList<>();
       command.add(settings.java());
-      command.addAll(settings.jvmOptions());
+      command.addAll(jvmOptions);
       command.add("-XX:+ExitOnOutOfMemoryError"); // a JVM out of memory is in no state to go on
       command.add("-Dsluice.worker=true");
       command.add("-cp");
@@ -92,7 +98,7 @@ final class Worker {
         Socket socket =
             accept(server, process, System.nanoTime() + settings.startTimeout().toNanos());
         socket.setTcpNoDelay(true);
-        Worker worker = new Worker(process, socket, stdin);
+        Worker worker = new Worker(process, socket, stdin, jvmOptions);
         worker.pump(process.getInputStream(), "stdout");
         worker.pump(process.getErrorStream(), "stderr");
         ObjectNode hello = Wire.read(worker.in);

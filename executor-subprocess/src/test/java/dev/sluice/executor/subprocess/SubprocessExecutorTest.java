@@ -403,6 +403,32 @@ class SubprocessExecutorTest {
   }
 
   @Test
+  void aStepCanHaveItsOwnJvmOptionsWithinTheSameBoundOfWorkers() {
+    var heaps =
+        (SubprocessExecutor)
+            new SubprocessExecutorProvider()
+                .create(
+                    new ExecutorSettings(
+                        Map.of(
+                            "workers", "1",
+                            "jvmOptions", "-Xmx48m",
+                            "jvmOptions.large", "-Xmx160m")));
+    try (Sluice sluice = Sluice.builder().executor(heaps).build()) {
+      for (int i = 0; i < 2; i++) {
+        FlowRun run = sluice.run(TestFlows.HEAPS);
+
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        String[] mib = ((String) run.result()).split(" ");
+        assertThat(Long.parseLong(mib[0])).as("small").isBetween(40L, 48L);
+        assertThat(Long.parseLong(mib[1])).as("large").isBetween(140L, 160L);
+        assertThat(heaps.workers())
+            .as("JVMs alive, bounded by workers")
+            .hasSizeLessThanOrEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void aWorkerThatCannotStartCrashesTheAttemptSayingWhatItPrinted() {
     var broken =
         new SubprocessExecutorProvider()

@@ -230,6 +230,20 @@ public final class TestFlows implements FlowProvider {
                 return f.task("use", thing, t -> "used " + t).retries(3);
               });
 
+  /** Two tasks reporting their worker's max heap in MiB, in sequence. */
+  static final Flow<String> HEAPS =
+      Flows.named("sub-heaps")
+          .returning(
+              f -> {
+                var small = f.task("small", TestFlows::maxHeapMib);
+                var large = f.task("large", small, s -> maxHeapMib());
+                return f.task("both", small, large, (s, l) -> s + " " + l);
+              });
+
+  static long maxHeapMib() {
+    return Runtime.getRuntime().maxMemory() / (1024 * 1024);
+  }
+
   /** Returns a value JSON cannot carry back. */
   static final Flow<Object> RETURNS_THREAD =
       Flows.named("sub-returns-thread").returning(f -> f.task("thread", Thread::currentThread));
@@ -249,7 +263,8 @@ public final class TestFlows implements FlowProvider {
         ABORTS,
         TALKS,
         TAKES_ANYTHING,
-        RETURNS_THREAD);
+        RETURNS_THREAD,
+        HEAPS);
   }
 
   /** True the first time it is called for {@code marker} in {@code dir} (in any process). */
