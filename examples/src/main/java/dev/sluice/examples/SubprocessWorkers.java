@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tasks in worker JVMs, with the subprocess executor: one task reports the heap of the worker it
- * runs in (the workers get {@code -Xmx64m}, whatever this JVM has); another kills its worker with
- * {@code System.exit} on its first attempt — the attempt ends Crashed, the pool starts a new
- * worker, and the retry completes. The flow names this class as its entrypoint, so workers can
- * rebuild it.
+ * Tasks in worker JVMs, with the subprocess executor. Workers get {@code -Xmx64m}, whatever this
+ * JVM has, except those of the step {@code "measure big heap"}, which get a heap of their own:
+ * {@code -Xmx160m} (setting {@code executor.jvmOptions.measure big heap}). The step {@code "crash
+ * once"} kills its worker with {@code System.exit} on its first attempt — the attempt ends Crashed,
+ * the pool starts a new worker, and the retry completes. The flow names this class as its
+ * entrypoint, so workers can rebuild it.
  *
  * <p>Run it with {@code ./dev example SubprocessWorkers}.
  */
@@ -31,10 +32,11 @@ public final class SubprocessWorkers implements FlowProvider {
           .returning(
               f -> {
                 var scratch = f.param("scratch", String.class);
-                var heap = f.task("measure worker heap", SubprocessWorkers::describeHeap);
+                var big = f.task("measure big heap", SubprocessWorkers::describeHeap);
                 var survivor =
                     f.task("crash once", scratch, SubprocessWorkers::crashOnce).retries(1);
-                return f.task("report", heap, survivor, (h, s) -> h + "; " + s);
+                return f.task(
+                    "report", big, survivor, (b, s) -> b + "; " + s + ", " + describeHeap());
               });
 
   /** For the workers, which rebuild the flow from this entrypoint. */
@@ -51,6 +53,16 @@ public final class SubprocessWorkers implements FlowProvider {
     return "worker " + ProcessHandle.current().pid() + " has a max heap of " + mib + " MiB";
   }
 
+  /** The Sluice the example runs on: two workers of 64 MiB, 160 MiB for one step. */
+  static Sluice sluice() {
+    return Sluice.builder()
+        .executor("subprocess")
+        .setting("executor.workers", "2")
+        .setting("executor.jvmOptions", "-Xmx64m")
+        .setting("executor.jvmOptions.measure big heap", "-Xmx160m")
+        .build();
+  }
+
   /** Exits the worker JVM the first time (a marker file in {@code scratch} remembers it). */
   static String crashOnce(String scratch) throws IOException {
     try {
@@ -63,15 +75,10 @@ public final class SubprocessWorkers implements FlowProvider {
     return "worker " + ProcessHandle.current().pid() + " survived the retry";
   }
 
-  /** Runs the flow on two workers with 64 MiB heaps and prints its summary. */
+  /** Runs the flow and prints its summary. */
   public static void main(String[] args) throws IOException {
     Path scratch = Files.createTempDirectory("sluice-subprocess-example");
-    try (Sluice sluice =
-        Sluice.builder()
-            .executor("subprocess")
-            .setting("executor.workers", "2")
-            .setting("executor.jvmOptions", "-Xmx64m")
-            .build()) {
+    try (Sluice sluice = sluice()) {
       FlowRun run = sluice.run(FLOW, Map.of("scratch", scratch.toString()));
       System.out.println();
       System.out.println("This JVM: pid " + ProcessHandle.current().pid());
