@@ -1,5 +1,6 @@
 package dev.sluice.api.executor;
 
+import dev.sluice.api.Flow;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -59,7 +60,7 @@ public interface TaskExecutor extends AutoCloseable {
    *
    * @throws IllegalArgumentException naming the flow, what is missing and how to add it
    */
-  default void check(dev.sluice.api.Flow<?> flow) {}
+  default void check(Flow<?> flow) {}
 
   /** Stops the executor and releases its threads or processes. */
   @Override
