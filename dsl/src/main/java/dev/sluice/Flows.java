@@ -90,8 +90,8 @@ public final class Flows {
     }
 
     /**
-     * Names the {@link FlowProvider} that rebuilds this flow in a worker process
-     * (the subprocess executor) or on another machine. Without it, one registered for {@link
+     * Names the {@link FlowProvider} that rebuilds this flow in a worker process (the subprocess
+     * executor) or on another machine. Without it, one registered for {@link
      * java.util.ServiceLoader} that provides a flow of this name is used.
      */
     public Definition entrypoint(Class<? extends FlowProvider> provider) {

@@ -17,8 +17,8 @@ import dev.sluice.api.executor.TaskExecutor;
  *       processors;
  *   <li>{@code jvmOptions}: options for each worker JVM, separated by spaces, e.g. {@code -Xmx256m
  *       -XX:+UseSerialGC}; default none;
- *   <li>{@code jvmOptions.STEP}: options for the workers that run the step called {@code STEP}
- *       (any flow), instead of {@code jvmOptions}, e.g. a bigger heap for one task;
+ *   <li>{@code jvmOptions.STEP}: options for the workers that run the step called {@code STEP} (any
+ *       flow), instead of {@code jvmOptions}, e.g. a bigger heap for one task;
  *   <li>{@code classpath}: the workers' classpath; default this JVM's ({@code java.class.path});
  *   <li>{@code java}: the {@code java} binary; default this JVM's;
  *   <li>{@code freshJvm}: {@code true} to start a new JVM for every attempt; default {@code false}
