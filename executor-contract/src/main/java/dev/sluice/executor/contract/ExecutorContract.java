@@ -632,6 +632,17 @@ public abstract class ExecutorContract {
     assertThat(stateNames(stuck))
         .containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "TimedOut");
     probe.awaitStopped("stuck", 2);
+    long self = ProcessHandle.current().pid();
+    if (tasksRunInThisJvm()) {
+      assertThat(probe.startedIn("stuck"))
+          .as("the processes the attempts ran in")
+          .containsOnly(self);
+    } else {
+      assertThat(probe.startedIn("stuck"))
+          .as("the processes the attempts ran in")
+          .hasSize(2)
+          .doesNotContain(self);
+    }
     assertThat(probe.counted("calls")).isEqualTo(2);
     assertThat(task(run, "after").state()).isEqualTo(new State.NotReady("stuck"));
     assertThat(probe.counted("dependents")).isZero();

@@ -66,13 +66,12 @@ public record Probe(String dir) {
 
   /** Appends {@code name} to the log of tasks that ran. */
   public void ran(String name) throws IOException {
-    update("ran", log -> log + name + "\n");
+    append("ran", name);
   }
 
   /** The names {@link #ran(String)} appended, in order. */
   public List<String> ran() throws IOException {
-    String log = update("ran", content -> null);
-    return log.isEmpty() ? List.of() : List.of(log.split("\n"));
+    return lines("ran");
   }
 
   /** Adds one to the counter {@code name} and returns its new value. */
@@ -141,7 +140,7 @@ public record Probe(String dir) {
    * may also stop the attempt by ending the process.
    */
   public void sleepUntilStopped(String name) throws IOException, InterruptedException {
-    update("pids-" + name, pids -> pids + ProcessHandle.current().pid() + "\n");
+    append("pids-" + name, Long.toString(ProcessHandle.current().pid()));
     count("started-" + name);
     try {
       Thread.sleep(TimeUnit.SECONDS.toMillis(60));
@@ -149,6 +148,15 @@ public record Probe(String dir) {
       count("interrupted-" + name);
       throw e;
     }
+  }
+
+  /** The ids of the processes the attempts of {@link #sleepUntilStopped(String) name} ran in. */
+  public List<Long> startedIn(String name) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    for (String line : lines("pids-" + name)) {
+      pids.add(Long.parseLong(line));
+    }
+    return pids;
   }
 
   /**
@@ -161,12 +169,7 @@ public record Probe(String dir) {
     long self = ProcessHandle.current().pid();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (true) {
-      List<Long> pids = new ArrayList<>();
-      for (String line : update("pids-" + name, all -> null).split("\n")) {
-        if (!line.isBlank()) {
-          pids.add(Long.parseLong(line.strip()));
-        }
-      }
+      List<Long> pids = startedIn(name);
       long here = pids.stream().filter(pid -> pid == self).count();
       boolean othersEnded =
           pids.stream()
@@ -194,20 +197,63 @@ public record Probe(String dir) {
     }
   }
 
-  /** A change of a file's content: the new content, or null to leave it as it is. */
+  /** A change of a value: the new value, or null to leave it as it is. */
   private interface Change {
-    String apply(String content) throws IOException;
+    String apply(String value) throws IOException;
   }
 
-  private static int number(String content) {
-    return content.isEmpty() ? 0 : Integer.parseInt(content);
+  private static int number(String value) {
+    return value.isEmpty() ? 0 : Integer.parseInt(value);
+  }
+
+  /** Appends {@code line} and a line break to the log file {@code name}. */
+  private void append(String name, String line) throws IOException {
+    locked(
+        name,
+        (channel, content) -> {
+          write(channel, content.length, (line + "\n").getBytes(StandardCharsets.UTF_8));
+          return null;
+        });
+  }
+
+  /** The lines of the log file {@code name}. */
+  private List<String> lines(String name) throws IOException {
+    String log = locked(name, (channel, content) -> new String(content, StandardCharsets.UTF_8));
+    return log.isEmpty() ? List.of() : List.of(log.split("\n"));
   }
 
   /**
-   * Applies {@code change} to the file {@code name} (empty when new) under a lock — this JVM's
-   * threads first, then the file lock between processes — and returns the content it leaves.
+   * Applies {@code change} to the value in the file {@code name} (empty when new) and returns the
+   * value it leaves. Truncating a file costs far more than writing it, so a value is written over
+   * the old one, padded with spaces to its length, and read without them.
    */
   private String update(String name, Change change) throws IOException {
+    return locked(
+        name,
+        (channel, content) -> {
+          String value = new String(content, StandardCharsets.UTF_8).strip();
+          String next = change.apply(value);
+          if (next == null || next.equals(value)) {
+            return value;
+          }
+          byte[] bytes = next.getBytes(StandardCharsets.UTF_8);
+          byte[] padded = new byte[Math.max(bytes.length, content.length)];
+          java.util.Arrays.fill(padded, (byte) ' ');
+          System.arraycopy(bytes, 0, padded, 0, bytes.length);
+          write(channel, 0, padded);
+          return next;
+        });
+  }
+
+  private interface Locked<T> {
+    T apply(FileChannel channel, byte[] content) throws IOException;
+  }
+
+  /**
+   * Runs {@code action} with the file {@code name} open and its content read, under a lock: this
+   * JVM's threads first, then the file lock between processes.
+   */
+  private <T> T locked(String name, Locked<T> action) throws IOException {
     Path file = path().resolve(name);
     synchronized (JVM_LOCKS.computeIfAbsent(file, key -> new Object())) {
       try (FileChannel channel =
@@ -221,18 +267,15 @@ public record Probe(String dir) {
         while (read.hasRemaining() && channel.read(read, read.position()) >= 0) {
           // until the whole file is read
         }
-        String content = new String(read.array(), 0, read.position(), StandardCharsets.UTF_8);
-        String next = change.apply(content);
-        if (next == null || next.equals(content)) {
-          return content;
-        }
-        ByteBuffer write = ByteBuffer.wrap(next.getBytes(StandardCharsets.UTF_8));
-        channel.truncate(0);
-        while (write.hasRemaining()) {
-          channel.write(write, write.position());
-        }
-        return next;
+        return action.apply(channel, read.array());
       }
+    }
+  }
+
+  private static void write(FileChannel channel, long position, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer, position + buffer.position());
     }
   }
 }
