@@ -1,11 +1,14 @@
 package dev.sluice.executor.contract;
 
+import dev.sluice.FlowBuilder;
 import dev.sluice.Flows;
 import dev.sluice.Ref;
 import dev.sluice.Sluice;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowProvider;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.Outcome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +51,7 @@ public final class ContractFlows implements FlowProvider {
 
   private static final Map<String, Flow<?>> BUILT = new ConcurrentHashMap<>();
 
-  /** For {@link java.util.ServiceLoader} and workers; the flows themselves are constants. */
+  /** For workers, which create the entrypoint from its class name; the flows are static. */
   public ContractFlows() {}
 
   private static Flows.Definition named(String name) {
@@ -154,7 +157,7 @@ public final class ContractFlows implements FlowProvider {
 
   // ---- parallelism
 
-  /** {@code tasks} tasks that do gauged work; the gauge is "all". */
+  /** {@code 3 * width} tasks that do gauged work; the gauge is "all". */
   static Flow<Void> bounded(int width) {
     return byWidth(
         "bounded",
@@ -573,7 +576,7 @@ public final class ContractFlows implements FlowProvider {
   }
 
   // The steps of CANCEL_ME, shared by both builds; kept in one place so they cannot differ.
-  private static void cancelMeSteps(dev.sluice.FlowBuilder f) {
+  private static void cancelMeSteps(FlowBuilder f) {
     var p = f.param("probe", Probe.class);
     // Defined first, so a one-thread executor runs it before "slow" blocks.
     f.task(
@@ -889,7 +892,7 @@ public final class ContractFlows implements FlowProvider {
   }
 
   /** A hook that does nothing: the hooks of the flows {@link #flows()} lists never run. */
-  private static void noHook(dev.sluice.api.FlowRun run) {}
+  private static void noHook(FlowRun run) {}
 
   static final Flow<Integer> HEARD =
       named("heard")
@@ -948,7 +951,7 @@ public final class ContractFlows implements FlowProvider {
               });
 
   /** What a handler saw: the failure's message, or what else the outcome was. */
-  private static String describe(dev.sluice.api.Outcome<?> outcome) {
+  private static String describe(Outcome<?> outcome) {
     return outcome
         .failure()
         .map(e -> "failure: " + e.getMessage())
