@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowOptions;
+import dev.sluice.api.FlowProvider;
 import dev.sluice.api.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
@@ -85,6 +86,16 @@ public final class Flows {
     /** Calls {@code hook} when a run ends Failed. */
     public Definition onFailure(FlowHook hook) {
       options = options.withOnFailure(hook);
+      return this;
+    }
+
+    /**
+     * Names the {@link FlowProvider} that rebuilds this flow in a worker process (the subprocess
+     * executor) or on another machine. Without it, one registered for {@link
+     * java.util.ServiceLoader} that provides a flow of this name is used.
+     */
+    public Definition entrypoint(Class<? extends FlowProvider> provider) {
+      options = options.withEntrypoint(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 

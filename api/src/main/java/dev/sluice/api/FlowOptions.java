@@ -14,6 +14,8 @@ import java.util.Set;
  *     did not complete
  * @param onCompletion hooks called when a run ends Completed
  * @param onFailure hooks called when a run ends Failed
+ * @param entrypoint the class name of the {@link FlowProvider} that rebuilds the flow in another
+ *     JVM, or {@code ""} to find one with {@link java.util.ServiceLoader} when needed
  */
 public record FlowOptions(
     String description,
@@ -21,11 +23,23 @@ public record FlowOptions(
     Set<String> tags,
     RetryPolicy retryPolicy,
     List<FlowHook> onCompletion,
-    List<FlowHook> onFailure) {
+    List<FlowHook> onFailure,
+    String entrypoint) {
 
-  /** No description, version or tags; no retries, no hooks. */
+  /** No description, version or tags; no retries, no hooks, no named entrypoint. */
   public static final FlowOptions DEFAULTS =
-      new FlowOptions("", "", Set.of(), RetryPolicy.none(), List.of(), List.of());
+      new FlowOptions("", "", Set.of(), RetryPolicy.none(), List.of(), List.of(), "");
+
+  /** Options without a named entrypoint. */
+  public FlowOptions(
+      String description,
+      String version,
+      Set<String> tags,
+      RetryPolicy retryPolicy,
+      List<FlowHook> onCompletion,
+      List<FlowHook> onFailure) {
+    this(description, version, tags, retryPolicy, onCompletion, onFailure, "");
+  }
 
   public FlowOptions {
     Objects.requireNonNull(description, "description");
@@ -34,40 +48,51 @@ public record FlowOptions(
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     onCompletion = List.copyOf(onCompletion);
     onFailure = List.copyOf(onFailure);
+    Objects.requireNonNull(entrypoint, "entrypoint");
+  }
+
+  /** A copy whose entrypoint is the {@link FlowProvider} {@code provider}. */
+  public FlowOptions withEntrypoint(Class<? extends FlowProvider> provider) {
+    return new FlowOptions(
+        description, version, tags, retryPolicy, onCompletion, onFailure, provider.getName());
   }
 
   /** A copy with this description. */
   public FlowOptions withDescription(String description) {
-    return new FlowOptions(description, version, tags, retryPolicy, onCompletion, onFailure);
+    return new FlowOptions(
+        description, version, tags, retryPolicy, onCompletion, onFailure, entrypoint);
   }
 
   /** A copy with this version. */
   public FlowOptions withVersion(String version) {
-    return new FlowOptions(description, version, tags, retryPolicy, onCompletion, onFailure);
+    return new FlowOptions(
+        description, version, tags, retryPolicy, onCompletion, onFailure, entrypoint);
   }
 
   /** A copy with these tags. */
   public FlowOptions withTags(Set<String> tags) {
-    return new FlowOptions(description, version, tags, retryPolicy, onCompletion, onFailure);
+    return new FlowOptions(
+        description, version, tags, retryPolicy, onCompletion, onFailure, entrypoint);
   }
 
   /** A copy with this flow-level retry policy. */
   public FlowOptions withRetryPolicy(RetryPolicy retryPolicy) {
-    return new FlowOptions(description, version, tags, retryPolicy, onCompletion, onFailure);
+    return new FlowOptions(
+        description, version, tags, retryPolicy, onCompletion, onFailure, entrypoint);
   }
 
   /** A copy with one more completion hook. */
   public FlowOptions withOnCompletion(FlowHook hook) {
     Objects.requireNonNull(hook, "hook");
     return new FlowOptions(
-        description, version, tags, retryPolicy, append(onCompletion, hook), onFailure);
+        description, version, tags, retryPolicy, append(onCompletion, hook), onFailure, entrypoint);
   }
 
   /** A copy with one more failure hook. */
   public FlowOptions withOnFailure(FlowHook hook) {
     Objects.requireNonNull(hook, "hook");
     return new FlowOptions(
-        description, version, tags, retryPolicy, onCompletion, append(onFailure, hook));
+        description, version, tags, retryPolicy, onCompletion, append(onFailure, hook), entrypoint);
   }
 
   private static List<FlowHook> append(List<FlowHook> hooks, FlowHook hook) {

@@ -109,4 +109,34 @@ class FlowOptionsTest {
         .isThrownBy(() -> FlowOptions.DEFAULTS.withRetryPolicy(null))
         .withMessage("retryPolicy");
   }
+
+  /** A provider for the entrypoint test. */
+  static final class Entry implements FlowProvider {
+    @Override
+    public List<Flow<?>> flows() {
+      return List.of();
+    }
+  }
+
+  @Test
+  void theEntrypointIsTheProvidersClassNameAndOtherCopiesKeepIt() {
+    FlowOptions options = FlowOptions.DEFAULTS.withEntrypoint(Entry.class);
+
+    assertThat(FlowOptions.DEFAULTS.entrypoint()).isEmpty();
+    assertThat(options.entrypoint()).isEqualTo(Entry.class.getName());
+    assertThat(
+            options
+                .withDescription("d")
+                .withVersion("1")
+                .withTags(Set.of("t"))
+                .withRetryPolicy(RetryPolicy.retries(1))
+                .withOnCompletion(run -> {})
+                .withOnFailure(run -> {})
+                .entrypoint())
+        .isEqualTo(Entry.class.getName());
+    assertThat(
+            new FlowOptions("", "", Set.of(), RetryPolicy.none(), List.of(), List.of())
+                .entrypoint())
+        .isEmpty();
+  }
 }

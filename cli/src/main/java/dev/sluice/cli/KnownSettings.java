@@ -122,6 +122,42 @@ final class KnownSettings {
               positiveInt(),
               true),
           new Setting(
+              "executor.workers",
+              "number of processors",
+              "subprocess executor: the most worker JVMs (and attempts running) at once",
+              positiveInt(),
+              true),
+          new Setting(
+              "executor.jvmOptions",
+              "none",
+              "subprocess executor: options for each worker JVM, space-separated (e.g. -Xmx256m)",
+              any(),
+              true),
+          new Setting(
+              "executor.classpath",
+              "this JVM's class path",
+              "subprocess executor: the workers' class path",
+              any(),
+              true),
+          new Setting(
+              "executor.java",
+              "this JVM's java",
+              "subprocess executor: the java binary workers run with",
+              any(),
+              true),
+          new Setting(
+              "executor.freshJvm",
+              "false",
+              "subprocess executor: true starts a new JVM for every attempt",
+              oneOf("true", "false"),
+              true),
+          new Setting(
+              "executor.startTimeoutSeconds",
+              "30",
+              "subprocess executor: how long a worker may take to start and connect, in seconds",
+              positiveInt(),
+              true),
+          new Setting(
               "cache.dir",
               "$SLUICE_HOME/cache",
               "where the disk tier of the task cache keeps its entries",

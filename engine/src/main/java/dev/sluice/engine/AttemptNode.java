@@ -9,8 +9,10 @@ import dev.sluice.api.cache.CacheHit;
 import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
+import dev.sluice.api.executor.AttemptInvoker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -202,6 +204,31 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   }
 
   @Override
+  public final Arguments arguments() {
+    return this;
+  }
+
+  @Override
+  public final Type argumentType(int argument) {
+    return execution.plan.argumentTypes(index)[argument];
+  }
+
+  @Override
+  public final String argumentSource(int argument) {
+    return execution.plan.steps[index].inputs().get(argument).source();
+  }
+
+  @Override
+  public final boolean argumentIsOutcome(int argument) {
+    return execution.plan.argOutcome[index][argument];
+  }
+
+  @Override
+  public final Type resultType() {
+    return execution.plan.bodyResultType(index);
+  }
+
+  @Override
   public final void run() {
     int queued = phase;
     int attempt = attemptOf(queued);
@@ -212,7 +239,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
-      code = runAttempt(attempt, running);
+      code = runAttempt(attempt, running, null);
     } finally {
       mdc.close();
     }
@@ -221,7 +248,30 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  private int runAttempt(int attempt, int running) {
+  // The same as run(), for executors that run the body elsewhere; a copy rather than a shared
+  // method, so the in-process path keeps its shape (and its inlining) unchanged.
+  @Override
+  public final void run(AttemptInvoker invoker) {
+    java.util.Objects.requireNonNull(invoker, "invoker");
+    int queued = phase;
+    int attempt = attemptOf(queued);
+    int running = phase(attempt, RUNNING);
+    if (whereOf(queued) != QUEUED || !casPhase(queued, running)) {
+      return; // cancelled (or rejected) while queued
+    }
+    Mdc.Scope mdc = execution.engine.mdc.enter(this);
+    int code;
+    try {
+      code = runAttempt(attempt, running, invoker);
+    } finally {
+      mdc.close();
+    }
+    if (code != PENDING_OUTCOME) {
+      ended(code, true);
+    }
+  }
+
+  private int runAttempt(int attempt, int running, @Nullable AttemptInvoker invoker) {
     ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
     // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
     // first, so either it sees RUNNING or we see `cancelled` here.
@@ -259,7 +309,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     Object value = null;
     Throwable failure = null;
     try {
-      value = body().invoke(this);
+      value = invoker == null ? body().invoke(this) : invoker.invoke(this);
     } catch (Throwable t) {
       failure = t;
     }

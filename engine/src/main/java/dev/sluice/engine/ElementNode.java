@@ -33,7 +33,7 @@ final class ElementNode extends AttemptNode {
   }
 
   @Override
-  int mapIndex() {
+  public int mapIndex() {
     return element;
   }
 

@@ -85,7 +85,13 @@ public final class Engine implements AutoCloseable {
   Execution prepare(Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent) {
     Objects.requireNonNull(flow, "flow");
     Objects.requireNonNull(parameters, "parameters");
-    Plan plan = plans.computeIfAbsent(flow, f -> new Plan(f, limits));
+    Plan plan =
+        plans.computeIfAbsent(
+            flow,
+            f -> {
+              executor.check(f); // before the first run: a flow the executor cannot run fails here
+              return new Plan(f, limits);
+            });
     @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
     Execution execution = new Execution(this, plan, values, parent, release);

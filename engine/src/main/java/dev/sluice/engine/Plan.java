@@ -11,10 +11,14 @@ import dev.sluice.api.Step;
 import dev.sluice.api.SubflowStep;
 import dev.sluice.api.TaskBody;
 import dev.sluice.api.TaskStep;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A flow compiled once into flat arrays of int ids, so that a run allocates a few arrays rather
@@ -263,5 +267,43 @@ final class Plan {
 
   String name(int step) {
     return steps[step].name();
+  }
+
+  // Declared argument types, for executors that encode arguments (Attempt.argumentType). Worked
+  // out on first use, so flows on in-process executors never pay for them; published whole by the
+  // volatile write (racing threads may each work them out: harmless).
+  private volatile Type @Nullable [] @Nullable [] argumentTypes;
+
+  /** The declared types of step {@code step}'s arguments (for a map step, arg 0 is one element). */
+  Type[] argumentTypes(int step) {
+    Type[][] all = argumentTypes;
+    if (all == null) {
+      all = new Type[size][];
+      for (int i = 0; i < size; i++) {
+        int[] args = argSources[i];
+        Type[] types = new Type[args.length];
+        for (int a = 0; a < args.length; a++) {
+          int source = args[a];
+          Type type = source < 0 ? parameters.get(-1 - source).type() : steps[source].outputType();
+          types[a] = a == 0 && kinds[i] == MAP ? elementType(type) : type;
+        }
+        all[i] = types;
+      }
+      argumentTypes = all;
+    }
+    return all[step];
+  }
+
+  /** The declared result type of one call of step {@code step}'s body. */
+  Type bodyResultType(int step) {
+    return steps[step] instanceof MapStep<?> map ? map.elementType() : steps[step].outputType();
+  }
+
+  private static Type elementType(Type listType) {
+    if (listType instanceof ParameterizedType list && list.getActualTypeArguments().length == 1) {
+      Type element = list.getActualTypeArguments()[0];
+      return element instanceof WildcardType wildcard ? wildcard.getUpperBounds()[0] : element;
+    }
+    return Object.class;
   }
 }

@@ -99,7 +99,7 @@ abstract class TaskRunState {
   }
 
   /** The name of the step it executes. */
-  final String stepName() {
+  public final String stepName() {
     return execution.plan.steps[index].name();
   }
 
@@ -114,7 +114,7 @@ abstract class TaskRunState {
   }
 
   /** For a map element its index, else -1. */
-  int mapIndex() {
+  public int mapIndex() {
     return -1;
   }
 

@@ -84,4 +84,21 @@ class ExamplesTest {
     assertThat(second.summary()).contains("train model").contains("Cached").contains("from disk");
     assertThat(other.taskRun("train model").orElseThrow().state()).isEqualTo(State.COMPLETED);
   }
+
+  @Test
+  void theSubprocessExampleGivesOneStepItsOwnHeapAndSurvivesACrash(@TempDir Path scratch) {
+    try (Sluice sluice = SubprocessWorkers.sluice()) {
+      FlowRun run = sluice.run(SubprocessWorkers.FLOW, Map.of("scratch", scratch.toString()));
+
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
+      assertThat((String) run.result())
+          .containsPattern("^worker \\d+ has a max heap of 1[456]\\d MiB; ")
+          .containsPattern(", worker \\d+ has a max heap of (5\\d|6\\d) MiB$")
+          .doesNotContain("worker " + ProcessHandle.current().pid() + " ")
+          .contains("survived the retry");
+      TaskRun crash = run.taskRun("crash once").orElseThrow();
+      assertThat(crash.attempts()).isEqualTo(2);
+      assertThat(crash.history()).extracting(c -> c.state().name()).contains("AwaitingRetry");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.api.executor;
 
+import dev.sluice.api.Flow;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -52,6 +53,14 @@ public interface TaskExecutor extends AutoCloseable {
       // The caller reads the outcome from the future itself.
     }
   }
+
+  /**
+   * Checks that this executor can run {@code flow}; the engine calls it before the first run of a
+   * flow starts, so a flow it cannot run fails before anything runs. Default: every flow.
+   *
+   * @throws IllegalArgumentException naming the flow, what is missing and how to add it
+   */
+  default void check(Flow<?> flow) {}
 
   /** Stops the executor and releases its threads or processes. */
   @Override

@@ -1,0 +1,132 @@
+package dev.sluice.executor.subprocess;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowProvider;
+import dev.sluice.api.Step;
+import dev.sluice.api.SubflowStep;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the {@link FlowProvider} that rebuilds a flow: in the parent to check a flow before it runs
+ * (and to tell workers which class to load), in a worker to rebuild the flow and find its steps. A
+ * provider's flows are searched with their sub-flows, so a child flow is found through its parent's
+ * entrypoint.
+ */
+final class Entrypoints {
+  private final ClassLoader loader;
+  private final Map<String, FlowProvider> providers = new ConcurrentHashMap<>();
+
+  Entrypoints(ClassLoader loader) {
+    this.loader = loader;
+  }
+
+  /**
+   * The class name of the provider that provides {@code flow} (by name): the flow's named
+   * entrypoint, else one found by {@link ServiceLoader}.
+   *
+   * @throws IllegalArgumentException naming the flow and saying how to add an entrypoint
+   */
+  String resolve(Flow<?> flow, String inheritedEntrypoint) {
+    String named = flow.options().entrypoint();
+    for (String candidate : List.of(named, inheritedEntrypoint)) {
+      if (candidate.isEmpty()) {
+        continue;
+      }
+      FlowProvider provider = provider(candidate);
+      if (find(provider, flow.name()).isPresent()) {
+        return candidate;
+      }
+      if (candidate.equals(named)) {
+        throw new IllegalArgumentException(
+            "flow '"
+                + flow.name()
+                + "' names the entrypoint "
+                + named
+                + ", but its flows() has no flow called '"
+                + flow.name()
+                + "' (it has "
+                + names(provider)
+                + "); return this flow from it");
+      }
+    }
+    for (FlowProvider provider : ServiceLoader.load(FlowProvider.class, loader)) {
+      if (find(provider, flow.name()).isPresent()) {
+        providers.putIfAbsent(provider.getClass().getName(), provider);
+        return provider.getClass().getName();
+      }
+    }
+    throw new IllegalArgumentException(
+        "flow '"
+            + flow.name()
+            + "' has no entrypoint, so the subprocess executor's workers cannot rebuild it. Add a"
+            + " class implementing dev.sluice.api.FlowProvider (with a public no-argument"
+            + " constructor) whose flows() returns this flow, and either name it on the flow,"
+            + " Flows.named(\""
+            + flow.name()
+            + "\").entrypoint(MyFlows.class), or register it for ServiceLoader"
+            + " (@AutoService(FlowProvider.class), or a line in"
+            + " META-INF/services/dev.sluice.api.FlowProvider)");
+  }
+
+  /** The provider of this class, created once. */
+  FlowProvider provider(String className) {
+    return providers.computeIfAbsent(
+        className,
+        name -> {
+          try {
+            Class<?> c = Class.forName(name, true, loader);
+            if (!FlowProvider.class.isAssignableFrom(c)) {
+              throw new IllegalArgumentException(
+                  "entrypoint " + name + " does not implement dev.sluice.api.FlowProvider");
+            }
+            return (FlowProvider) c.getConstructor().newInstance();
+          } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException(
+                "entrypoint class " + name + " is not on the classpath", e);
+          } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(
+                "entrypoint " + name + " needs a public no-argument constructor", e);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException(
+                "entrypoint " + name + " could not be created: " + e, e);
+          }
+        });
+  }
+
+  /** The flow called {@code name} among the provider's flows and their sub-flows. */
+  static Optional<Flow<?>> find(FlowProvider provider, String name) {
+    Deque<Flow<?>> todo = new ArrayDeque<>(provider.flows());
+    Map<Flow<?>, Boolean> seen = new IdentityHashMap<>();
+    while (!todo.isEmpty()) {
+      Flow<?> flow = todo.pop();
+      if (seen.put(flow, Boolean.TRUE) != null) {
+        continue;
+      }
+      if (flow.name().equals(name)) {
+        return Optional.of(flow);
+      }
+      for (Step<?> step : flow.steps()) {
+        if (step instanceof SubflowStep<?> sub) {
+          todo.push(sub.flow());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> names(FlowProvider provider) {
+    List<String> names = new ArrayList<>();
+    for (Flow<?> flow : provider.flows()) {
+      names.add(flow.name());
+    }
+    return names;
+  }
+}
