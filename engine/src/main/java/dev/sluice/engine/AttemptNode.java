@@ -230,29 +230,16 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   @Override
   public final void run() {
-    int queued = phase;
-    int attempt = attemptOf(queued);
-    int running = phase(attempt, RUNNING);
-    if (whereOf(queued) != QUEUED || !casPhase(queued, running)) {
-      return; // cancelled (or rejected) while queued
-    }
-    Mdc.Scope mdc = execution.engine.mdc.enter(this);
-    int code;
-    try {
-      code = runAttempt(attempt, running, null);
-    } finally {
-      mdc.close();
-    }
-    if (code != PENDING_OUTCOME) {
-      ended(code, true);
-    }
+    runWith(null);
   }
 
-  // The same as run(), for executors that run the body elsewhere; a copy rather than a shared
-  // method, so the in-process path keeps its shape (and its inlining) unchanged.
+  /** The same as {@link #run()}, for executors that run the body elsewhere. */
   @Override
   public final void run(AttemptInvoker invoker) {
-    java.util.Objects.requireNonNull(invoker, "invoker");
+    runWith(java.util.Objects.requireNonNull(invoker, "invoker"));
+  }
+
+  private void runWith(@Nullable AttemptInvoker invoker) {
     int queued = phase;
     int attempt = attemptOf(queued);
     int running = phase(attempt, RUNNING);
