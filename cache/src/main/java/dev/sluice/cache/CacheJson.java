@@ -1,6 +1,7 @@
 package dev.sluice.cache;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.CharTypes;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -65,6 +66,7 @@ final class CacheJson {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Class<Set<?>> setType = (Class) Set.class;
     numbers.addSerializer(setType, new SortedSet());
+    numbers.addSerializer(String.class, new Text());
     return JsonMapper.builder()
         .addModule(new Jdk8Module())
         .addModule(new JavaTimeModule())
@@ -132,6 +134,52 @@ final class CacheJson {
       } else {
         gen.writeNumber(text);
       }
+    }
+  }
+
+  /**
+   * Strings as Jackson writes them, with a shortcut for long plain ASCII text (no character JSON
+   * escapes): its bytes are copied into the output as they are, instead of char by char. The output
+   * is the same either way.
+   */
+  private static final class Text extends JsonSerializer<String> {
+    private static final int SHORTCUT_FROM = 64;
+    private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
+
+    @Override
+    public void serialize(String value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      if (value.length() >= SHORTCUT_FROM && gen.getCharacterEscapes() == null) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (plain(value, bytes)) {
+          gen.writeRawUTF8String(bytes, 0, bytes.length);
+          return;
+        }
+      }
+      gen.writeString(value);
+    }
+
+    /**
+     * Whether {@code bytes}, the UTF-8 of {@code value}, is one ASCII byte per character and none
+     * needs escaping. Equal lengths mean every character is ASCII or a lone surrogate, which UTF-8
+     * encodes as {@code '?'}: a {@code '?'} is checked against the character.
+     */
+    private static boolean plain(String value, byte[] bytes) {
+      if (bytes.length != value.length()) {
+        return false;
+      }
+      for (int i = 0; i < bytes.length; i++) {
+        byte b = bytes[i];
+        if (ESCAPES[b] != 0 || (b == '?' && value.charAt(i) != '?')) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public boolean isEmpty(SerializerProvider provider, String value) {
+      return value.isEmpty();
     }
   }
 

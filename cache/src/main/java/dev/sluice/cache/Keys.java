@@ -1,5 +1,6 @@
 package dev.sluice.cache;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.cache.CacheKey;
@@ -96,7 +97,7 @@ final class Keys {
   }
 
   private static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL_WRITER =
-      CacheJson.CANONICAL.writer();
+      CacheJson.CANONICAL.writer().withRootValueSeparator("");
 
   private static Map<String, @Nullable Object> named(KeyRequest request) {
     Map<String, @Nullable Object> inputs = new LinkedHashMap<>();
@@ -117,11 +118,22 @@ final class Keys {
   /** The hash of a value's canonical encoding, streamed into the digest. */
   static byte[] encode(@Nullable Object value) throws IOException {
     Sha256.Sink sink = Sha256.Sink.acquire();
+    boolean done = false;
     try {
-      CANONICAL_WRITER.writeValue(sink, value);
+      JsonGenerator json = sink.json;
+      if (json == null) {
+        json = CANONICAL_WRITER.createGenerator(sink);
+        sink.json = json;
+      }
+      CANONICAL_WRITER.writeValue(json, value);
+      json.flush();
+      done = true;
       return sink.finish();
     } finally {
-      sink.release();
+      if (!done) {
+        sink.json = null; // a failed write may leave it mid-value
+        sink.release();
+      }
     }
   }
 

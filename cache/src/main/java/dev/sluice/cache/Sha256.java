@@ -1,8 +1,10 @@
 package dev.sluice.cache;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place Sluice hashes: SHA-256, rendered as lower-case hex. A {@link Sink} is an output
@@ -52,6 +54,13 @@ final class Sha256 {
     private static final ThreadLocal<Sink> LOCAL = ThreadLocal.withInitial(Sink::new);
 
     final MessageDigest digest = digest();
+
+    /**
+     * The canonical JSON generator writing into this sink, kept between uses so a key does not set
+     * one up each time; {@code null} until first needed, and dropped after a failed write.
+     */
+    @Nullable JsonGenerator json;
+
     private boolean busy;
 
     /** This thread's sink, reset; give it back with {@link #finish}. */

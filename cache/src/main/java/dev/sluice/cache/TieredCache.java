@@ -82,6 +82,10 @@ final class TieredCache implements TaskCache {
     if (entry.typeName().equals("null")) {
       return null;
     }
+    Object immutable = entry.immutable();
+    if (immutable != null && (declared == immutable.getClass() || declared == Object.class)) {
+      return immutable; // what decoding would give, without the work
+    }
     Type type = declared;
     if (declared == Object.class) {
       // The task's result type is unknown: read back as the class the result was.
@@ -116,7 +120,7 @@ final class TieredCache implements TaskCache {
         expiry == null
             ? Long.MAX_VALUE
             : System.currentTimeMillis() + Math.min(expiry.toMillis(), Long.MAX_VALUE / 4);
-    Entry entry = new Entry(payload, value == null ? "null" : value.getClass().getName(), expires);
+    Entry entry = Entry.of(payload, value, expires);
     if (memory != null) {
       memory.put(key.value(), entry);
     }
