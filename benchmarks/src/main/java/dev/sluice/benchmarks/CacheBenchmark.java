@@ -114,7 +114,14 @@ public class CacheBenchmark {
             UUID.randomUUID());
     cache.store(cache.key(request), "order-000123", null);
 
-    sluice = Sluice.builder().executor("local").memoryOnlyCache().discoverListeners(false).build();
+    // Recording has its own benchmark (StoreBenchmark); here only the cache path is measured.
+    sluice =
+        Sluice.builder()
+            .executor("local")
+            .memoryOnlyCache()
+            .discoverListeners(false)
+            .setting("store", "off")
+            .build();
     hitFlow =
         Flows.named("hit")
             .returning(f -> f.task("t", () -> "value").cache(CachePolicy.version("1")));

@@ -58,6 +58,7 @@ public class SubprocessBenchmark {
             .executor("subprocess")
             .setting("executor.workers", "1")
             .setting("executor.freshJvm", String.valueOf(pool.equals("fresh")))
+            .setting("store", "off") // recording has its own benchmark (StoreBenchmark)
             .build();
     sluice.run(BenchmarkFlows.EMPTY); // starts the warm worker before the warm-up
   }
