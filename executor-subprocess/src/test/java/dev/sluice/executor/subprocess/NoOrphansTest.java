@@ -30,6 +30,9 @@ class NoOrphansTest {
     Process parent =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // like every test, the parent records no run history outside this test's folder
+                "-Dsluice.home=" + dir.resolve("home"),
+                "-Dsluice.store=off",
                 "-cp",
                 System.getProperty("java.class.path"),
                 OrphanParent.class.getName(),
