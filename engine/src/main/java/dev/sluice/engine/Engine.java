@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs flows. Created by {@link EngineComponent} (users get one through {@code Sluice.builder()});
@@ -96,7 +97,13 @@ public final class Engine implements AutoCloseable {
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
     Execution execution = new Execution(this, plan, values, parent, release);
     if (recording.active()) {
-      recording.created(execution, flow);
+      try {
+        recording.created(execution, flow);
+      } catch (RuntimeException | LinkageError e) {
+        // Recording never breaks a run, as a listener never does (see Listeners).
+        LoggerFactory.getLogger(Engine.class)
+            .warn("Flow run of '{}' is not recorded: {}", flow.name(), e.toString(), e);
+      }
     }
     return execution;
   }

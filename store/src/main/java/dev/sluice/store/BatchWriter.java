@@ -61,6 +61,9 @@ final class BatchWriter implements RunRecorder {
 
   private static final int GIVE_UP_AFTER_WHEN_CLOSING = 5;
 
+  /** After this many failures of one batch, its records are tried one by one (poison check). */
+  private static final int POISON_CHECK_AFTER = 3;
+
   private final Database database;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final Thread thread;
@@ -76,6 +79,22 @@ final class BatchWriter implements RunRecorder {
   private @Nullable Statements statements;
   private final Map<UUID, Set<String>> stepsByRun = new HashMap<>();
   private final Set<String> flowsWritten = new HashSet<>();
+
+  /** What the batch being written adds to the two sets above, applied once it is committed. */
+  private final List<String> flowsInBatch = new ArrayList<>();
+
+  private final List<UUID> runsEndedInBatch = new ArrayList<>();
+
+  /**
+   * Producers hold it shared while they add a record; {@link #close} takes it exclusively to stop
+   * them, so no record can slip into the queue after the last one was written.
+   */
+  private final java.util.concurrent.locks.ReadWriteLock gate =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  /** Records refused because the store was closed or its writer had died; logged once. */
+  private final java.util.concurrent.atomic.AtomicLong refused =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private record Flush(CountDownLatch done) {}
 
@@ -139,24 +158,48 @@ final class BatchWriter implements RunRecorder {
   }
 
   private void put(Object record) {
-    if (closed) {
-      throw new IllegalStateException(
-          "the run store at " + database.display() + " is closed; records can no longer be added");
-    }
-    if (queue.offer(record)) {
-      return;
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        queue.put(record);
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // a task being cancelled still gets its record stored
+    java.util.concurrent.locks.Lock shared = gate.readLock();
+    shared.lock();
+    try {
+      if (closed || (!thread.isAlive() && !closing)) {
+        refuse(record);
+        return;
       }
+      if (queue.offer(record)) {
+        return;
+      }
+      boolean interrupted = false;
+      boolean offered = false;
+      while (!offered && thread.isAlive()) {
+        try {
+          offered = queue.offer(record, 100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true; // a task being cancelled still gets its record stored
+        }
+      }
+      if (!offered) {
+        refuse(record);
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      shared.unlock();
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+  }
+
+  /**
+   * A record arrived after the store closed (a run still going when the JVM exits) or after its
+   * writer died: it is not stored, and the run goes on. Said once, at ERROR, with the count at
+   * close.
+   */
+  private void refuse(Object record) {
+    release(record);
+    if (refused.getAndIncrement() == 0) {
+      log.error(
+          "the run store {} is {}; records of runs still going are not stored from now on",
+          database.display(),
+          closed ? "closed" : "no longer written (its writer stopped; see the error above)");
     }
   }
 
@@ -171,7 +214,27 @@ final class BatchWriter implements RunRecorder {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closed = true;
+    java.util.concurrent.locks.Lock exclusive = gate.writeLock();
+    exclusive.lock();
+    try {
+      closed = true; // no producer is between its check and its offer now
+    } finally {
+      exclusive.unlock();
+    }
+    if (!thread.isAlive() && !queue.isEmpty()) {
+      // Records added after the writer found the queue empty and stopped: written here.
+      List<Object> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      if (writeWithRetries(rest)) {
+        disconnect();
+      }
+    }
+    if (refused.get() > 0) {
+      log.error(
+          "the run store {} refused {} records of runs still going when it closed or stopped",
+          database.display(),
+          refused.get());
+    }
     if (thread.isAlive()) {
       log.error(
           "the run store writer for {} did not finish within {}; {} records were not stored",
@@ -220,6 +283,15 @@ final class BatchWriter implements RunRecorder {
         }
         batch.clear();
       }
+    } catch (Throwable t) {
+      log.error(
+          "the run store writer for {} stopped: {} records are not stored",
+          database.display(),
+          batch.size() + queue.size(),
+          t);
+      batch.forEach(BatchWriter::release);
+      queue.forEach(BatchWriter::release);
+      throw t;
     } finally {
       disconnect();
     }
@@ -233,6 +305,9 @@ final class BatchWriter implements RunRecorder {
         return true;
       } catch (SQLException | RuntimeException e) {
         disconnect();
+        if (failures == POISON_CHECK_AFTER - 1 && batch.size() > 1 && writeAlone(batch)) {
+          return true;
+        }
         if (closing && failures >= GIVE_UP_AFTER_WHEN_CLOSING) {
           log.error(
               "the run store {} keeps failing while closing; {} records were not stored",
@@ -257,6 +332,51 @@ final class BatchWriter implements RunRecorder {
         pauseMillis = Math.min(pauseMillis * 2, 5_000);
       }
     }
+  }
+
+  /**
+   * A batch failed several times: writes its records one by one, in order. If some commit and
+   * others keep failing, those are poison (a value the database refuses, such as a NUL character in
+   * PostgreSQL text) and are dropped, each logged at ERROR, so one bad record cannot stop the
+   * writer and, behind it, every run. If none commits, the database itself is failing: false, and
+   * the whole batch is retried as before. Writer thread only.
+   */
+  private boolean writeAlone(List<Object> batch) {
+    List<Object> failed = new ArrayList<>();
+    List<Exception> errors = new ArrayList<>();
+    int written = 0;
+    for (Object record : batch) {
+      try {
+        write(List.of(record));
+        written++;
+      } catch (SQLException | RuntimeException e) {
+        disconnect();
+        failed.add(record);
+        errors.add(e);
+      }
+    }
+    if (written == 0) {
+      return false;
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      log.error(
+          "the run store {} refuses a record and drops it: {}",
+          database.display(),
+          describe(failed.get(i)),
+          errors.get(i));
+      release(failed.get(i));
+    }
+    return true;
+  }
+
+  private static String describe(Object record) {
+    return switch (record) {
+      case TaskRunEvent e -> "task run " + e.taskRunId() + " entering " + e.state().name();
+      case FlowRunEvent e -> "flow run " + e.flowRunId() + " entering " + e.state().name();
+      case FlowRunStart start -> "the start of flow run " + start.flowRunId();
+      case LogLine line -> "a log line of flow run " + line.flowRunId();
+      default -> record.getClass().getSimpleName();
+    };
   }
 
   private static void release(Object record) {
@@ -288,6 +408,8 @@ final class BatchWriter implements RunRecorder {
     Dialect dialect = database.dialect;
     dialect.begin(c);
     List<Flush> flushes = new ArrayList<>();
+    flowsInBatch.clear();
+    runsEndedInBatch.clear();
     boolean committed = false;
     try {
       Map<UUID, TaskRow> tasks = new LinkedHashMap<>();
@@ -319,6 +441,8 @@ final class BatchWriter implements RunRecorder {
         dialect.rollback(c);
       }
     }
+    flowsWritten.addAll(flowsInBatch);
+    runsEndedInBatch.forEach(stepsByRun::remove);
     flushes.forEach(f -> f.done().countDown());
   }
 
@@ -329,8 +453,9 @@ final class BatchWriter implements RunRecorder {
         new HashSet<>(flow.steps().stream().map(FlowInfo.StepInfo::name).toList()));
     long at = Micros.of(start.at());
     String flowKey = flow.name() + '\0' + flow.version() + '\0' + flow.mermaid().hashCode();
-    if (flowsWritten.add(flowKey)) {
+    if (!flowsWritten.contains(flowKey) && !flowsInBatch.contains(flowKey)) {
       s.writeFlow(flow, at);
+      flowsInBatch.add(flowKey);
     }
     PreparedStatement insert = s.flowRunInsert;
     int i = 1;
@@ -381,7 +506,7 @@ final class BatchWriter implements RunRecorder {
     update.setString(i, event.flowRunId().toString());
     update.executeUpdate();
     if (isFinal) {
-      stepsByRun.remove(event.flowRunId());
+      runsEndedInBatch.add(event.flowRunId());
     }
   }
 

@@ -1,13 +1,17 @@
 package dev.sluice.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * The run-store contract on a real PostgreSQL server, at the JDBC URL in {@code SLUICE_TEST_PG_URL}
@@ -38,6 +42,22 @@ class PostgresRunStoreTest extends RunStoreContract {
               + "); start the server with .ci/postgres");
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void aRecordTheServerRefusesIsDroppedAndTheWriterGoesOn() {
+    UUID run = start(RunOwner.current());
+    store.recorder().log(line(run, 1, "first"));
+    store.recorder().log(line(run, 2, "a NUL \u0000 PostgreSQL text cannot hold"));
+    store.recorder().log(line(run, 3, "third"));
+    flush();
+    store.recorder().log(line(run, 4, "after"));
+    flush();
+
+    assertThat(store.history().logs(run, 0, 10))
+        .extracting(l -> l.line().message())
+        .containsExactly("first", "third", "after");
+    assertThat(store.history().flowRun(run)).isPresent();
   }
 
   @Override

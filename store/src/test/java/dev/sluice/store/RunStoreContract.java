@@ -227,6 +227,24 @@ abstract class RunStoreContract {
     assertThat(store.history().logs(run, 0, 10)).hasSize(10);
   }
 
+  LogLine line(UUID run, int i, String message) {
+    return new LogLine(
+        run, null, t0.plusMillis(i), "INFO", "app.Loader", "worker-1", message, null, Map.of());
+  }
+
+  @Test
+  void recordsArrivingAfterCloseAreRefusedWithoutBreakingTheCaller() {
+    UUID run = start(RunOwner.current());
+    store.recorder().log(line(run, 1, "before close"));
+    store.close();
+    store.recorder().log(line(run, 2, "after close")); // a run still going at JVM exit: no throw
+    assertThat(store.recorder().flush(Duration.ofSeconds(5))).isTrue();
+    store = reopen();
+    assertThat(store.history().logs(run, 0, 10))
+        .extracting(l -> l.line().message())
+        .containsExactly("before close");
+  }
+
   @Test
   void closingCommitsEverythingRecorded() {
     UUID run = start(RunOwner.current());
