@@ -86,13 +86,13 @@ public final class Engine implements AutoCloseable {
   Execution prepare(Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent) {
     Objects.requireNonNull(flow, "flow");
     Objects.requireNonNull(parameters, "parameters");
-    Plan plan =
-        plans.computeIfAbsent(
-            flow,
-            f -> {
-              executor.check(f); // before the first run: a flow the executor cannot run fails here
-              return new Plan(f, limits);
-            });
+    Plan plan = plans.get(flow);
+    if (plan == null) {
+      // Before the first run: a flow the executor cannot run fails here. Outside the map's lock,
+      // since a check may scan the class path; two first runs at once may both check.
+      executor.check(flow);
+      plan = plans.computeIfAbsent(flow, f -> new Plan(f, limits));
+    }
     @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
     Execution execution = new Execution(this, plan, values, parent, release);

@@ -101,7 +101,10 @@ final class Worker {
         Worker worker = new Worker(process, socket, stdin, jvmOptions);
         worker.pump(process.getInputStream(), "stdout");
         worker.pump(process.getErrorStream(), "stderr");
+        // The start timeout covers the greeting too: a worker that connects and stalls fails.
+        socket.setSoTimeout((int) Math.max(1, settings.startTimeout().toMillis()));
         ObjectNode hello = Wire.read(worker.in);
+        socket.setSoTimeout(0);
         if (!"hello".equals(hello.path("op").asText())
             || hello.path("protocol").asInt() != Wire.VERSION
             || !token.equals(hello.path("token").asText())) {
