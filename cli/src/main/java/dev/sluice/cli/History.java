@@ -72,8 +72,13 @@ final class History implements AutoCloseable {
       throw new CliException(e.getMessage(), e);
     }
     History history = new History(store);
-    // Like the engine on start: a run whose process is gone is Crashed, not Running forever.
-    history.markDeadRunsCrashed();
+    try {
+      // Like the engine on start: a run whose process is gone is Crashed, not Running forever.
+      history.markDeadRunsCrashed();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     return history;
   }
 
