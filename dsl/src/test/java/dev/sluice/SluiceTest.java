@@ -20,6 +20,30 @@ import org.junit.jupiter.api.Test;
 /** The entry point: executor choice, blocking and asynchronous runs, timeouts, cancellation. */
 class SluiceTest {
 
+  private static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name) && t.isAlive())
+        .count();
+  }
+
+  @Test
+  void aBadSettingFailsTheBuildWithoutLeavingAThreadOrAnOpenStoreBehind(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    long writers = threadsNamed("sluice-store-writer");
+    long timers = threadsNamed("sluice-timer");
+    assertThatThrownBy(
+            () ->
+                Sluice.builder()
+                    .executor("local")
+                    .setting("store", dir.resolve("runs.db").toString())
+                    .setting("cache.memory-weight", "lots")
+                    .build())
+        .hasMessageContaining("cache.memory-weight");
+    assertThat(threadsNamed("sluice-store-writer")).isEqualTo(writers);
+    assertThat(threadsNamed("sluice-timer")).isEqualTo(timers);
+    assertThat(dir.resolve("runs.db")).doesNotExist();
+  }
+
   @Test
   void anUnknownExecutorNameListsTheAvailableOnes() {
     assertThatThrownBy(() -> Sluice.builder().executor("quantum").build())

@@ -37,16 +37,18 @@ public final class Engine implements AutoCloseable {
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  // Dagger builds the arguments in this order: the ones that only read settings (and may reject
+  // a bad one) come first, so such an error leaves no thread or open store behind.
   @Inject
   Engine(
-      TaskExecutor executor,
-      Timer timer,
-      Listeners listeners,
-      InstantSource clock,
       ConcurrencyLimits limits,
       TaskCaching caching,
+      InstantSource clock,
       EngineConfiguration configuration,
-      Recording recording) {
+      TaskExecutor executor,
+      Recording recording,
+      Listeners listeners,
+      Timer timer) {
     this.limits = limits;
     this.caching = caching;
     this.recording = recording;
