@@ -1,5 +1,6 @@
 package dev.sluice.api.executor;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,5 +43,24 @@ public record ExecutorSettings(Map<String, String> values) {
     }
     throw new IllegalArgumentException(
         "executor setting '" + key + "' must be a positive integer, was '" + value + "'");
+  }
+
+  /**
+   * The setting with this key as {@code true} or {@code false} (any case), or {@code fallback} when
+   * unset.
+   *
+   * @throws IllegalArgumentException naming the key when the value is neither
+   */
+  public boolean bool(String key, boolean fallback) {
+    String value = values.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    String text = value.strip().toLowerCase(Locale.ROOT);
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new IllegalArgumentException(
+          "executor setting '" + key + "' must be 'true' or 'false', was '" + text + "'");
+    }
+    return text.equals("true");
   }
 }

@@ -48,6 +48,25 @@ class ExecutorSettingsTest {
   }
 
   @Test
+  void boolReadsTrueOrFalseInAnyCase() {
+    ExecutorSettings settings =
+        new ExecutorSettings(Map.of("shared", "TRUE", "freshJvm", " false "));
+
+    assertThat(settings.bool("shared", false)).isTrue();
+    assertThat(settings.bool("freshJvm", true)).isFalse();
+    assertThat(settings.bool("unset", true)).isTrue();
+  }
+
+  @Test
+  void boolErrorsNameTheKeyAndTheValue() {
+    ExecutorSettings settings = new ExecutorSettings(Map.of("shared", "Yes"));
+
+    assertThatThrownBy(() -> settings.bool("shared", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("executor setting 'shared' must be 'true' or 'false', was 'yes'");
+  }
+
+  @Test
   void valuesAreCopiedAndImmutable() {
     Map<String, String> values = new HashMap<>(Map.of("parallelism", "2"));
     ExecutorSettings settings = new ExecutorSettings(values);

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -58,11 +57,7 @@ record WorkerSettings(
         settings
             .get("java")
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String fresh = settings.get("freshJvm").orElse("false").strip().toLowerCase(Locale.ROOT);
-    if (!fresh.equals("true") && !fresh.equals("false")) {
-      throw new IllegalArgumentException(
-          "executor setting 'freshJvm' must be 'true' or 'false', was '" + fresh + "'");
-    }
+    boolean fresh = settings.bool("freshJvm", false);
     int startSeconds = settings.positiveInt("startTimeoutSeconds", 30);
     return new WorkerSettings(
         workers,
@@ -70,7 +65,7 @@ record WorkerSettings(
         Map.copyOf(stepOptions),
         classpath,
         java,
-        fresh.equals("true"),
+        fresh,
         Duration.ofSeconds(startSeconds));
   }
 }

@@ -58,12 +58,7 @@ public final class ThreadPoolExecutorProvider implements ExecutorProvider {
         settings.positiveInt(
             "parallelism",
             virtual ? DEFAULT_VIRTUAL_PARALLELISM : Runtime.getRuntime().availableProcessors());
-    String sharedText = settings.get("shared").orElse("false").strip().toLowerCase(Locale.ROOT);
-    if (!sharedText.equals("true") && !sharedText.equals("false")) {
-      throw new IllegalArgumentException(
-          "executor setting 'shared' must be 'true' or 'false', was '" + sharedText + "'");
-    }
-    boolean shared = sharedText.equals("true");
+    boolean shared = settings.bool("shared", false);
     return shared
         ? SharedPools.get(virtual, parallelism)
         : virtual
