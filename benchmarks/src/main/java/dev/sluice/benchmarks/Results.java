@@ -490,10 +490,10 @@ public final class Results {
             ns <= 2000);
       }
     }
-    for (Row miss : rows) {
-      if (miss.benchmark().equals("SubprocessBenchmark.emptyTask")
-          && "warm".equals(miss.params().get("pool"))) {
-        double ns = nanos(miss);
+    for (Row trip : rows) {
+      if (trip.benchmark().equals("SubprocessBenchmark.emptyTask")
+          && "warm".equals(trip.params().get("pool"))) {
+        double ns = nanos(trip);
         target(
             out,
             "subprocess round trip ≤ 1 ms (warm worker, empty task)",
