@@ -68,10 +68,9 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <R> TaskHandle<R> task(String name, TaskFunction0<? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, fn, args -> fn.apply());
+    return addTask(name, fn, fn);
   }
 
   /**
@@ -79,11 +78,10 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, R> TaskHandle<R> task(
       String name, Ref<A> a, TaskFunction1<? super A, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, fn, args -> fn.apply((A) args.get(0)), a);
+    return addTask(name, fn, fn, a);
   }
 
   /**
@@ -91,11 +89,10 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, R> TaskHandle<R> task(
       String name, Ref<A> a, Ref<B> b, TaskFunction2<? super A, ? super B, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(name, fn, args -> fn.apply((A) args.get(0), (B) args.get(1)), a, b);
+    return addTask(name, fn, fn, a, b);
   }
 
   /**
@@ -103,7 +100,6 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -111,8 +107,7 @@ public final class FlowBuilder {
       Ref<C> c,
       TaskFunction3<? super A, ? super B, ? super C, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name, fn, args -> fn.apply((A) args.get(0), (B) args.get(1), (C) args.get(2)), a, b, c);
+    return addTask(name, fn, fn, a, b, c);
   }
 
   /**
@@ -121,7 +116,6 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C, D, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -130,14 +124,7 @@ public final class FlowBuilder {
       Ref<D> d,
       TaskFunction4<? super A, ? super B, ? super C, ? super D, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> fn.apply((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3)),
-        a,
-        b,
-        c,
-        d);
+    return addTask(name, fn, fn, a, b, c, d);
   }
 
   /**
@@ -146,7 +133,6 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C, D, E, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -156,21 +142,7 @@ public final class FlowBuilder {
       Ref<E> e,
       TaskFunction5<? super A, ? super B, ? super C, ? super D, ? super E, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args ->
-            fn.apply(
-                (A) args.get(0),
-                (B) args.get(1),
-                (C) args.get(2),
-                (D) args.get(3),
-                (E) args.get(4)),
-        a,
-        b,
-        c,
-        d,
-        e);
+    return addTask(name, fn, fn, a, b, c, d, e);
   }
 
   /**
@@ -178,16 +150,9 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public TaskHandle<Void> action(String name, TaskAction0 fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept();
-          return null;
-        });
+    return addTask(name, fn, fn);
   }
 
   /**
@@ -195,17 +160,9 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A> TaskHandle<Void> action(String name, Ref<A> a, TaskAction1<? super A> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept((A) args.get(0));
-          return null;
-        },
-        a);
+    return addTask(name, fn, fn, a);
   }
 
   /**
@@ -214,19 +171,10 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B> TaskHandle<Void> action(
       String name, Ref<A> a, Ref<B> b, TaskAction2<? super A, ? super B> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept((A) args.get(0), (B) args.get(1));
-          return null;
-        },
-        a,
-        b);
+    return addTask(name, fn, fn, a, b);
   }
 
   /**
@@ -235,20 +183,10 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C> TaskHandle<Void> action(
       String name, Ref<A> a, Ref<B> b, Ref<C> c, TaskAction3<? super A, ? super B, ? super C> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept((A) args.get(0), (B) args.get(1), (C) args.get(2));
-          return null;
-        },
-        a,
-        b,
-        c);
+    return addTask(name, fn, fn, a, b, c);
   }
 
   /**
@@ -257,7 +195,6 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C, D> TaskHandle<Void> action(
       String name,
       Ref<A> a,
@@ -266,17 +203,7 @@ public final class FlowBuilder {
       Ref<D> d,
       TaskAction4<? super A, ? super B, ? super C, ? super D> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3));
-          return null;
-        },
-        a,
-        b,
-        c,
-        d);
+    return addTask(name, fn, fn, a, b, c, d);
   }
 
   /**
@@ -285,7 +212,6 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
-  @SuppressWarnings("unchecked")
   public <A, B, C, D, E> TaskHandle<Void> action(
       String name,
       Ref<A> a,
@@ -295,19 +221,7 @@ public final class FlowBuilder {
       Ref<E> e,
       TaskAction5<? super A, ? super B, ? super C, ? super D, ? super E> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addTask(
-        name,
-        fn,
-        args -> {
-          fn.accept(
-              (A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3), (E) args.get(4));
-          return null;
-        },
-        a,
-        b,
-        c,
-        d,
-        e);
+    return addTask(name, fn, fn, a, b, c, d, e);
   }
 
   /**
@@ -338,27 +252,25 @@ public final class FlowBuilder {
    * element its own task run with its own state and retries; the step's result is the list of
    * results, in element order.
    */
-  @SuppressWarnings("unchecked")
   public <T, R> MapHandle<R> map(
       String name,
       Ref<? extends Iterable<? extends T>> items,
       TaskFunction1<? super T, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addMap(name, fn, items, args -> fn.apply((T) args.get(0)));
+    return addMap(name, fn, items, fn);
   }
 
   /**
    * Adds a mapped step whose function also takes the value of {@code b}, the same for every
    * element.
    */
-  @SuppressWarnings("unchecked")
   public <T, B, R> MapHandle<R> map(
       String name,
       Ref<? extends Iterable<? extends T>> items,
       Ref<B> b,
       TaskFunction2<? super T, ? super B, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
-    return addMap(name, fn, items, args -> fn.apply((T) args.get(0), (B) args.get(1)), b);
+    return addMap(name, fn, items, fn, b);
   }
 
   /**

@@ -183,9 +183,12 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
 
   private static final CachePolicy DEFAULT_CACHE = CachePolicy.inputs().and(CachePolicy.code());
 
-  /** The body to run: for a cached step, one naming {@code fn} as its code. */
+  /**
+   * The body to run: for a cached step whose body adapts {@code fn} (a gather), one naming {@code
+   * fn} as its code. Most bodies are the user's function itself.
+   */
   final TaskBody cachedBody(Object fn, TaskBody body) {
-    return options.cachePolicy().enabled() ? new ImplementedBody(body, fn) : body;
+    return options.cachePolicy().enabled() && body != fn ? new ImplementedBody(body, fn) : body;
   }
 
   /**

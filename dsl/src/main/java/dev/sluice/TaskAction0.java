@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking no upstream values and returning nothing (the step's result is {@code null}).
@@ -10,7 +13,17 @@ import java.io.Serializable;
  * method reference (see {@code CachePolicy.code()}); Sluice never serializes it.
  */
 @FunctionalInterface
-public interface TaskAction0 extends Serializable {
+public interface TaskAction0 extends Serializable, TaskBody {
   /** Runs the task. */
   void accept() throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    accept();
+    return null;
+  }
 }

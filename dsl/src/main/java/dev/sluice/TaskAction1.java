@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking 1 upstream value and returning nothing (the step's result is {@code null}).
@@ -12,7 +15,18 @@ import java.io.Serializable;
  * @param <A> the type of upstream value 1
  */
 @FunctionalInterface
-public interface TaskAction1<A> extends Serializable {
+public interface TaskAction1<A> extends Serializable, TaskBody {
   /** Runs the task. */
   void accept(A a) throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    accept((A) args.get(0));
+    return null;
+  }
 }

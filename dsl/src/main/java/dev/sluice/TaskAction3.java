@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking 3 upstream values and returning nothing (the step's result is {@code null}).
@@ -14,7 +17,18 @@ import java.io.Serializable;
  * @param <C> the type of upstream value 3
  */
 @FunctionalInterface
-public interface TaskAction3<A, B, C> extends Serializable {
+public interface TaskAction3<A, B, C> extends Serializable, TaskBody {
   /** Runs the task. */
   void accept(A a, B b, C c) throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    accept((A) args.get(0), (B) args.get(1), (C) args.get(2));
+    return null;
+  }
 }

@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking 5 upstream values and returning nothing (the step's result is {@code null}).
@@ -16,7 +19,18 @@ import java.io.Serializable;
  * @param <E> the type of upstream value 5
  */
 @FunctionalInterface
-public interface TaskAction5<A, B, C, D, E> extends Serializable {
+public interface TaskAction5<A, B, C, D, E> extends Serializable, TaskBody {
   /** Runs the task. */
   void accept(A a, B b, C c, D d, E e) throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    accept((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3), (E) args.get(4));
+    return null;
+  }
 }

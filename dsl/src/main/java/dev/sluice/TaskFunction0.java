@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking no upstream values and returning a result. Anything it throws fails the
@@ -12,7 +15,16 @@ import java.io.Serializable;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface TaskFunction0<R> extends Serializable {
+public interface TaskFunction0<R> extends Serializable, TaskBody {
   /** Runs the task. */
   R apply() throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    return apply();
+  }
 }

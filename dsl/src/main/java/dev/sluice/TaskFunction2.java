@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking 2 upstream values and returning a result. Anything it throws fails the
@@ -14,7 +17,17 @@ import java.io.Serializable;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface TaskFunction2<A, B, R> extends Serializable {
+public interface TaskFunction2<A, B, R> extends Serializable, TaskBody {
   /** Runs the task. */
   R apply(A a, B b) throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    return apply((A) args.get(0), (B) args.get(1));
+  }
 }

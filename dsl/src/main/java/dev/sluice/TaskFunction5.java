@@ -1,6 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.api.Arguments;
+import dev.sluice.api.TaskBody;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task body taking 5 upstream values and returning a result. Anything it throws fails the
@@ -17,7 +20,18 @@ import java.io.Serializable;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface TaskFunction5<A, B, C, D, E, R> extends Serializable {
+public interface TaskFunction5<A, B, C, D, E, R> extends Serializable, TaskBody {
   /** Runs the task. */
   R apply(A a, B b, C c, D d, E e) throws Exception;
+
+  /**
+   * Runs the task with the upstream values in {@code args}, in the order they were given: how the
+   * engine calls it, so the function is the step's body itself and a run allocates no adapter.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  default @Nullable Object invoke(Arguments args) throws Exception {
+    return apply(
+        (A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3), (E) args.get(4));
+  }
 }

@@ -3,10 +3,12 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.api.Arguments;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.FlowValidationException;
 import dev.sluice.api.State;
+import dev.sluice.api.TaskStep;
 import dev.sluice.api.TypeRef;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +23,43 @@ class FlowBuilderTest {
   @AfterEach
   void close() {
     sluice.close();
+  }
+
+  @Test
+  void aTasksFunctionIsItsStepsBodyWithNoAdapterBetween() throws Exception {
+    TaskFunction0<Integer> one = () -> 1;
+    TaskFunction2<Integer, Integer, Integer> add = Integer::sum;
+    TaskAction1<Integer> print = x -> {};
+    Flow<Integer> flow =
+        Flows.named("bodies")
+            .returning(
+                f -> {
+                  var a = f.task("a", one);
+                  var b = f.task("b", a, a, add);
+                  f.action("c", b, print);
+                  return b;
+                });
+
+    assertThat(flow.steps())
+        .extracting(step -> ((TaskStep<?>) step).body())
+        .containsExactly(one, add, print);
+    assertThat(sluice.run(flow).result()).isEqualTo(2);
+    // The engine calls invoke, which passes the arguments in order.
+    assertThat(add.invoke(new ListArguments(3, 4))).isEqualTo(7);
+    assertThat(print.invoke(new ListArguments(5))).isNull();
+  }
+
+  /** Arguments from values, as the engine hands them to a body. */
+  private record ListArguments(Object... values) implements Arguments {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public Object get(int index) {
+      return values[index];
+    }
   }
 
   @Test

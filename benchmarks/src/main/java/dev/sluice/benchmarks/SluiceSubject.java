@@ -3,6 +3,7 @@ package dev.sluice.benchmarks;
 import dev.sluice.Flows;
 import dev.sluice.Ref;
 import dev.sluice.Sluice;
+import dev.sluice.TaskAction0;
 import dev.sluice.TaskHandle;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
@@ -34,8 +35,10 @@ final class SluiceSubject implements Subject {
             f -> {
               @SuppressWarnings("unchecked")
               TaskHandle<Void>[] nodes = new TaskHandle[dag.size()];
+              // One body object for every task, as the bounds run one Runnable for every node.
+              TaskAction0 task = body::run;
               for (int i = 0; i < dag.size(); i++) {
-                TaskHandle<Void> node = f.action("t" + i, body::run);
+                TaskHandle<Void> node = f.action("t" + i, task);
                 int[] ups = dag.upstreams()[i];
                 if (ups.length > 0) {
                   Ref<?>[] waitFor = new Ref<?>[ups.length];

@@ -58,9 +58,17 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   /** The slots of the current attempt, held or awaited; owner only. */
   private ConcurrencyLimits.@Nullable Permit permit;
 
+  /**
+   * When the next attempt runs on this thread right after the attempt that made it ready: the
+   * instant that attempt ended, which is taken as this one's start instead of reading the clock
+   * again (only the engine's own bookkeeping on this thread lies between); else 0. Owner only.
+   */
+  private long continuedAt;
+
   AttemptNode(Execution execution, int index, long createdNanos) {
     super(execution, index, createdNanos);
-    this.slots = execution.plan.slots[index];
+    Plan plan = execution.plan;
+    this.slots = (plan.flags[index] & Plan.SLOTS) != 0 ? plan.slots[index] : null;
   }
 
   abstract TaskBody body();
@@ -70,9 +78,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   /**
    * Hands the next attempt to the executor; the caller owns the task run. With {@code next}, the
-   * attempt continues the one ending on this thread ({@code TaskExecutor.executeNext}).
+   * attempt continues the one ending on this thread ({@code TaskExecutor.executeNext}), which ended
+   * at {@code endedAt}.
    */
-  final void dispatch(boolean next) {
+  final void dispatch(boolean next, long endedAt) {
     int queued = phase(attempts + 1, QUEUED);
     if (slots != null && !admitted()) {
       waitForSlots(queued);
@@ -82,7 +91,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     // `cancelled` after taking the task run. A full fence per task showed up in profiles.
     setPhaseRelease(queued);
     if (next) {
-      execution.executor.executeNext(this);
+      if (execution.executor.executeNext(this)) {
+        continuedAt = endedAt; // it runs on this thread once we return: no race with the runner
+      }
     } else {
       hand();
     }
@@ -260,6 +271,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   private int runAttempt(int attempt, int running, @Nullable AttemptInvoker invoker) {
     ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
+    long continued = continuedAt;
+    if (continued != 0) {
+      continuedAt = 0; // good for this attempt only
+    }
     // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
     // first, so either it sees RUNNING or we see `cancelled` here.
     if (execution.cancelled) {
@@ -272,14 +287,17 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       releaseCode(mine);
       return PENDING_OUTCOME;
     }
-    CachePolicy cachePolicy = execution.plan.cachePolicies[index];
+    Plan plan = execution.plan;
+    int flags = plan.flags[index];
+    CachePolicy cachePolicy = (flags & Plan.CACHED) != 0 ? plan.cachePolicies[index] : null;
     if (cachePolicy != null && attempt == 1) {
       int gate = execution.engine.caching.gate(this, cachePolicy, attempt, running);
       if (gate != TaskCaching.RUN) {
         return gate;
       }
     }
-    long start = System.nanoTime();
+    // A cache lookup took time since the attempt that made this one ready ended: read the clock.
+    long start = continued != 0 && cachePolicy == null ? continued : System.nanoTime();
     attempts = attempt;
     if (firstStartNanos == 0) {
       firstStartNanos = start;
@@ -287,7 +305,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
     RUNNER.setRelease(this, Thread.currentThread());
     RECORDED.setRelease(this, attempt);
-    long timeoutNanos = execution.plan.timeoutNanos[index];
+    long timeoutNanos = (flags & Plan.TIMEOUT) != 0 ? plan.timeoutNanos[index] : 0;
     ScheduledFuture<?> timer =
         timeoutNanos == 0
             ? null

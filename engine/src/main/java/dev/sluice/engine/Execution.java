@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * downstream threads by the counters' atomic decrements. Steps that end without running are
  * processed with an explicit work stack, so a failure at the head of a million-step chain does not
  * recurse.
+ *
+ * <p>The run ends when its last terminal step (one with no downstream) ends: every other step is an
+ * ancestor of a terminal one, and a step ends only after all its upstreams have, so by then every
+ * step has ended. Counting terminal steps only keeps the shared counter out of the path of most
+ * tasks (one per run on a chain, a fan or a grid), where a per-task count was contended.
  */
 final class Execution implements RunHandle {
   private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
@@ -57,8 +63,15 @@ final class Execution implements RunHandle {
   private final Instant startInstant;
 
   private final TaskRunState[] nodes;
-  private final AtomicIntegerArray remaining;
-  private final AtomicIntegerArray blocked;
+
+  /**
+   * Per step, one word: the number of upstream edges not ended yet in the low 32 bits, and in the
+   * high 32 bits why it cannot run, if an upstream it needs did not complete ({@code code << 24 |
+   * upstream}, the worst code wins). One atomic per edge updates both, and the thread that brings
+   * the count to zero reads both from the value it gets back.
+   */
+  private final AtomicLongArray pending;
+
   final @Nullable Object[] results;
   private final @Nullable AtomicIntegerArray consumersLeft;
   private final boolean[] released;
@@ -99,12 +112,11 @@ final class Execution implements RunHandle {
     // (created all up front, a 10^5-step run found every one of them cold). A step that is not
     // ready yet has no task run object: cancel() skips it, and ready() ends it Cancelled.
     this.nodes = new TaskRunState[n];
-    this.remaining = new AtomicIntegerArray(plan.upstreamCount);
-    this.blocked = new AtomicIntegerArray(n);
+    this.pending = new AtomicLongArray(plan.initialPending);
     this.results = new Object[n];
     this.consumersLeft = releaseResults ? new AtomicIntegerArray(plan.consumerCount) : null;
     this.released = new boolean[n];
-    this.unfinished = new AtomicInteger(n);
+    this.unfinished = new AtomicInteger(plan.terminalCount);
     history.add(new StateChange(State.PENDING, startInstant));
   }
 
@@ -209,7 +221,7 @@ final class Execution implements RunHandle {
   private void dispatchReady(int[] steps) {
     try {
       for (int step : steps) {
-        int code = ready(step, false);
+        int code = ready(step, 0, false, 0);
         if (code >= 0) {
           stepEnded(step, code, false);
         }
@@ -220,17 +232,18 @@ final class Execution implements RunHandle {
   }
 
   /**
-   * Step {@code i}'s last upstream ended: dispatch it, or end it at once. Returns its end code, or
-   * PENDING_OUTCOME when it was started (CONTINUED when it was handed over as the continuation of
-   * the attempt ending on this thread, which {@code next} allows).
+   * Step {@code i}'s last upstream ended, and {@code block} says why it cannot run, if it cannot:
+   * dispatch it, or end it at once. Returns its end code, or PENDING_OUTCOME when it was started
+   * (CONTINUED when it was handed over as the continuation of the attempt ending on this thread,
+   * which {@code next} allows; that attempt ended at {@code endedAt}).
    */
-  private int ready(int i, boolean next) {
-    TaskRunState node = create(i);
+  private int ready(int i, int block, boolean next, long endedAt) {
+    int flags = plan.flags[i];
+    TaskRunState node = create(i, flags);
     if (cancelled) {
       node.endWithoutRunning(new State.Cancelled(cancelReason));
       return TaskRunState.CANCEL;
     }
-    int block = blocked.get(i);
     if (block != 0) {
       String upstream = plan.name(block & 0xFF_FFFF);
       switch (block >>> 24) {
@@ -248,8 +261,8 @@ final class Execution implements RunHandle {
         }
       }
     }
-    Condition condition = plan.conditions[i];
-    if (condition != null) {
+    if ((flags & Plan.CONDITION) != 0) {
+      Condition condition = plan.conditions[i];
       boolean pass;
       try {
         int source = plan.conditionSource[i];
@@ -281,7 +294,7 @@ final class Execution implements RunHandle {
     }
     return switch (node) {
       case TaskNode task -> {
-        task.dispatch(next);
+        task.dispatch(next, endedAt);
         yield next ? TaskRunState.CONTINUED : TaskRunState.PENDING_OUTCOME;
       }
       case MapNode map -> map.start();
@@ -297,20 +310,27 @@ final class Execution implements RunHandle {
   void stepEnded(int step, int code, boolean afterBody) {
     try {
       boolean next = afterBody;
+      long endedAt = afterBody ? nodes[step].endNanos : 0;
       int[] stack = null;
       int top = 0;
       int i = step;
       int c = code;
       while (true) {
-        release(i);
+        int flags = plan.flags[i];
+        if ((flags & Plan.READS_VALUES) != 0) {
+          release(i);
+        }
         int end = plan.downStart[i + 1];
         for (int e = plan.downStart[i]; e < end; e++) {
           int d = plan.down[e];
-          if (c != TaskRunState.OK && !plan.downOutcome[e]) {
-            blocked.accumulateAndGet(d, c << 24 | i, Math::max);
+          long word;
+          if (c == TaskRunState.OK || plan.downOutcome[e]) {
+            word = pending.decrementAndGet(d);
+          } else {
+            word = block(d, c << 24 | i);
           }
-          if (remaining.decrementAndGet(d) == 0) {
-            int r = ready(d, next);
+          if ((int) word == 0) {
+            int r = ready(d, (int) (word >>> 32), next, endedAt);
             if (r == TaskRunState.CONTINUED) {
               next = false;
             } else if (r >= 0) {
@@ -324,7 +344,7 @@ final class Execution implements RunHandle {
             }
           }
         }
-        if (unfinished.decrementAndGet() == 0) {
+        if ((flags & Plan.TERMINAL) != 0 && unfinished.decrementAndGet() == 0) {
           finish();
         }
         if (top == 0) {
@@ -335,6 +355,20 @@ final class Execution implements RunHandle {
       }
     } catch (Throwable t) {
       abort(t);
+    }
+  }
+
+  /**
+   * Counts an upstream edge of {@code d} down, recording why d cannot run; returns the new word.
+   */
+  private long block(int d, int reason) {
+    while (true) {
+      long word = pending.get(d);
+      int worst = Math.max((int) (word >>> 32), reason);
+      long next = (long) worst << 32 | (((int) word - 1) & 0xFFFF_FFFFL);
+      if (pending.compareAndSet(d, word, next)) {
+        return next;
+      }
     }
   }
 
@@ -476,24 +510,28 @@ final class Execution implements RunHandle {
           again[i] = true;
           count++;
           nodes[i].reset();
-          blocked.set(i, 0);
-          remaining.set(i, 0);
+          pending.set(i, 0);
         }
       }
+      // The steps run again form a DAG of their own: count their edges and its terminal steps.
+      int terminals = 0;
       for (int i = 0; i < n; i++) {
         if (again[i]) {
+          boolean terminal = true;
           for (int e = plan.downStart[i]; e < plan.downStart[i + 1]; e++) {
             if (again[plan.down[e]]) {
-              remaining.incrementAndGet(plan.down[e]);
+              pending.incrementAndGet(plan.down[e]);
+              terminal = false;
             }
           }
+          terminals += terminal ? 1 : 0;
         }
       }
-      unfinished.set(count);
+      unfinished.set(terminals);
       int[] ready = new int[count];
       int r = 0;
       for (int i = 0; i < n; i++) {
-        if (again[i] && remaining.get(i) == 0) {
+        if (again[i] && pending.get(i) == 0) {
           ready[r++] = i;
         }
       }
@@ -624,10 +662,14 @@ final class Execution implements RunHandle {
 
   /** The task run of step {@code i}, created on first use; the caller owns step i. */
   private TaskRunState create(int i) {
+    return create(i, plan.flags[i]);
+  }
+
+  private TaskRunState create(int i, int flags) {
     TaskRunState node = nodes[i];
     if (node == null) {
       node =
-          switch (plan.kinds[i]) {
+          switch (flags & Plan.KIND) {
             case Plan.TASK -> new TaskNode(this, i);
             case Plan.MAP -> new MapNode(this, i);
             default -> new SubflowNode(this, i);

@@ -77,13 +77,13 @@ final class MapNode extends TaskRunState {
     next.set(first);
     phase = phase(1, RUNNING);
     for (int k = 0; k < first; k++) {
-      elements[k].dispatch(false);
+      elements[k].dispatch(false, 0);
     }
     return PENDING_OUTCOME;
   }
 
-  /** An element ended: start the next one, and end the map after the last. */
-  void elementEnded(int code, boolean afterBody) {
+  /** An element ended (at {@code endedAt}): start the next one, and end the map after the last. */
+  void elementEnded(int code, boolean afterBody, long endedAt) {
     int unfinished = left.decrementAndGet();
     while (true) {
       int k = next.getAndIncrement();
@@ -91,7 +91,7 @@ final class MapNode extends TaskRunState {
         break;
       }
       if (!execution.cancelled) {
-        elements[k].dispatch(afterBody);
+        elements[k].dispatch(afterBody, endedAt);
         break;
       }
       elements[k].endWithoutRunning(new State.Cancelled(execution.cancelReason()));

@@ -80,12 +80,46 @@ final class Plan {
   // Per step, what the hot path reads, in flat arrays: touching a step's record (one cold object
   // per step) for each of these cost a third of the local executor's time per task.
 
-  /** The kind of each step: {@link #TASK}, {@link #MAP} or {@link #SUBFLOW}. */
-  final byte[] kinds;
+  /**
+   * Per step, what the hot path needs to know before it looks anything else up: its kind ({@link
+   * #KIND}) and which of the optional per-step arrays hold something for it ({@link #SLOTS}...), so
+   * a plain task touches one int here instead of a cache line in each of those arrays.
+   */
+  final int[] flags;
 
-  static final byte TASK = 0;
-  static final byte MAP = 1;
-  static final byte SUBFLOW = 2;
+  /** The bits of {@link #flags} holding the step's kind. */
+  static final int KIND = 3;
+
+  static final int TASK = 0;
+  static final int MAP = 1;
+  static final int SUBFLOW = 2;
+
+  /** The step's attempts need concurrency slots ({@link #slots}). */
+  static final int SLOTS = 1 << 2;
+
+  /** The step has a condition ({@link #conditions}). */
+  static final int CONDITION = 1 << 3;
+
+  /** The step has a cache policy ({@link #cachePolicies}). */
+  static final int CACHED = 1 << 4;
+
+  /** The step has an attempt timeout ({@link #timeoutNanos}). */
+  static final int TIMEOUT = 1 << 5;
+
+  /** The step reads other steps' values ({@link #valueSources}), which may then be released. */
+  static final int READS_VALUES = 1 << 6;
+
+  /** No step runs after this one: the run ends when every such step has ended. */
+  static final int TERMINAL = 1 << 7;
+
+  /** Steps with no downstream step ({@link #TERMINAL}). */
+  final int terminalCount;
+
+  /**
+   * Per step, the initial value of its pending word in a run: the number of upstream edges in the
+   * low 32 bits (see {@code Execution.pending}).
+   */
+  final long[] initialPending;
 
   /** Per task step, its body; null for other kinds. */
   final TaskBody[] bodies;
@@ -218,8 +252,10 @@ final class Plan {
       }
     }
     slots = new ConcurrencyLimits.Slot[size][];
-    kinds = new byte[size];
+    flags = new int[size];
+    initialPending = new long[size];
     bodies = new TaskBody[size];
+    int terminals = 0;
     conditions = new Condition[size];
     timeoutNanos = new long[size];
     allowFailure = new boolean[size];
@@ -227,7 +263,7 @@ final class Plan {
     for (int i = 0; i < size; i++) {
       Step<?> step = steps[i];
       slots[i] = limits.slotsFor(step.options().tags());
-      kinds[i] =
+      int f =
           switch (step) {
             case TaskStep<?> t -> TASK;
             case MapStep<?> m -> MAP;
@@ -245,7 +281,17 @@ final class Plan {
       allowFailure[i] = step.options().allowFailure();
       CachePolicy cache = step.options().cachePolicy();
       cachePolicies[i] = cache.enabled() ? cache : null;
+      f |= slots[i] != null ? SLOTS : 0;
+      f |= conditions[i] != null ? CONDITION : 0;
+      f |= cachePolicies[i] != null ? CACHED : 0;
+      f |= timeoutNanos[i] != 0 ? TIMEOUT : 0;
+      f |= valueSources[i].length > 0 ? READS_VALUES : 0;
+      f |= outDegree[i] == 0 ? TERMINAL : 0;
+      flags[i] = f;
+      initialPending[i] = upstreamCount[i];
+      terminals += outDegree[i] == 0 ? 1 : 0;
     }
+    terminalCount = terminals;
     resultStep = flow.resultStep().map(index::get).orElse(-1);
     if (resultStep >= 0) {
       keepResult[resultStep] = true;
@@ -285,7 +331,7 @@ final class Plan {
         for (int a = 0; a < args.length; a++) {
           int source = args[a];
           Type type = source < 0 ? parameters.get(-1 - source).type() : steps[source].outputType();
-          types[a] = a == 0 && kinds[i] == MAP ? elementType(type) : type;
+          types[a] = a == 0 && (flags[i] & KIND) == MAP ? elementType(type) : type;
         }
         all[i] = types;
       }

@@ -27,7 +27,9 @@ final class TaskNode extends AttemptNode {
 
   @Override
   void storeResult(@Nullable Object value) {
-    execution.results[index] = value;
+    if (value != null) { // the slot starts null: no write (and no shared cache line) for actions
+      execution.results[index] = value;
+    }
   }
 
   @Override

@@ -132,15 +132,16 @@ final class WorkStealingExecutor implements TaskExecutor {
   }
 
   @Override
-  public void executeNext(Attempt attempt) {
+  public boolean executeNext(Attempt attempt) {
     if (Thread.currentThread() instanceof Worker worker
         && worker.owner == this
         && worker.running
         && worker.next == null) {
       worker.next = attempt;
-    } else {
-      execute(attempt);
+      return true;
     }
+    execute(attempt);
+    return false;
   }
 
   /**

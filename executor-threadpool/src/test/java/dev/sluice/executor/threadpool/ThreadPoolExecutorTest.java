@@ -98,6 +98,50 @@ class ThreadPoolExecutorTest {
   }
 
   @Test
+  void aChainRunsOnOneWorkerAndEachStepStartsWhenTheOneBeforeItCompleted() {
+    List<String> threads = new ArrayList<>();
+    Flow<Integer> chain =
+        Flows.named("chain")
+            .returning(
+                f -> {
+                  Ref<Integer> last =
+                      f.task(
+                          "s0",
+                          () -> {
+                            threads.add(Thread.currentThread().getName());
+                            return 0;
+                          });
+                  for (int i = 1; i < 5; i++) {
+                    last =
+                        f.task(
+                            "s" + i,
+                            last,
+                            x -> {
+                              threads.add(Thread.currentThread().getName());
+                              return x + 1;
+                            });
+                  }
+                  return last;
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build()) {
+      FlowRun run = sluice.run(chain);
+
+      assertThat(run.result()).isEqualTo(4);
+      // Each step ran as the continuation of the one before it: on the same worker, and stamped
+      // Running at the instant the one before it was stamped Completed (no second clock read).
+      assertThat(threads).hasSize(5).containsOnly(threads.get(0));
+      for (int i = 1; i < 5; i++) {
+        var before = run.taskRun("s" + (i - 1)).orElseThrow().history();
+        var after = run.taskRun("s" + i).orElseThrow().history();
+        assertThat(after.get(1).state()).isEqualTo(State.RUNNING);
+        assertThat(before.get(2).state()).isEqualTo(State.COMPLETED);
+        assertThat(after.get(1).at()).isEqualTo(before.get(2).at());
+      }
+    }
+  }
+
+  @Test
   void virtualThreadsRunManyBlockingTasksAtOnce() {
     int tasks = 200;
     CountDownLatch together = new CountDownLatch(tasks);
