@@ -164,7 +164,14 @@ public final class Results {
     out.append(System.getProperty("java.runtime.version")).append('\n');
     out.append("- Pools: every pool-based subject runs on ")
         .append(Runtime.getRuntime().availableProcessors());
-    out.append(" threads; task bodies are empty unless stated.\n");
+    out.append(
+        " threads; task bodies are empty unless stated, and every subject runs one body object for all");
+    out.append(" of its tasks (for Sluice, one `TaskAction0` passed to every `action`).\n");
+    out.append(
+        "- JVM: each benchmark forks with a fixed heap pre-touched (`-XX:+AlwaysPreTouch`): on this VM");
+    out.append(
+        " the first write to each heap page costs several times the engine's own work, which made");
+    out.append(" single figures swing by ±40 % (and up to 5×) between runs.\n");
     out.append(
         "- Figures are JMH averages (one operation = one whole run of the DAG) divided by the number of");
     out.append(

@@ -59,11 +59,11 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   private ConcurrencyLimits.@Nullable Permit permit;
 
   /**
-   * When the next attempt runs on this thread right after the attempt that made it ready: the
-   * instant that attempt ended, which is taken as this one's start instead of reading the clock
-   * again (only the engine's own bookkeeping on this thread lies between); else 0. Owner only.
+   * Once an attempt's {@code run} returns: the instant it ended, if the bookkeeping that followed
+   * on its thread was short (see {@code Execution.stepEnded}), so that an attempt the executor runs
+   * right after it ({@link #runAfter}) may take it as its own start; else 0.
    */
-  private long continuedAt;
+  private long handoff;
 
   AttemptNode(Execution execution, int index, long createdNanos) {
     super(execution, index, createdNanos);
@@ -78,10 +78,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   /**
    * Hands the next attempt to the executor; the caller owns the task run. With {@code next}, the
-   * attempt continues the one ending on this thread ({@code TaskExecutor.executeNext}), which ended
-   * at {@code endedAt}.
+   * attempt continues the one ending on this thread ({@code TaskExecutor.executeNext}).
    */
-  final void dispatch(boolean next, long endedAt) {
+  final void dispatch(boolean next) {
     int queued = phase(attempts + 1, QUEUED);
     if (slots != null && !admitted()) {
       waitForSlots(queued);
@@ -91,9 +90,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     // `cancelled` after taking the task run. A full fence per task showed up in profiles.
     setPhaseRelease(queued);
     if (next) {
-      if (execution.executor.executeNext(this)) {
-        continuedAt = endedAt; // it runs on this thread once we return: no race with the runner
-      }
+      execution.executor.executeNext(this);
     } else {
       hand();
     }
@@ -241,16 +238,30 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   @Override
   public final void run() {
-    runWith(null);
+    runWith(null, 0);
+  }
+
+  @Override
+  public final void runAfter(Attempt previous) {
+    runWith(null, previous instanceof AttemptNode before ? before.handoff : 0);
   }
 
   /** The same as {@link #run()}, for executors that run the body elsewhere. */
   @Override
   public final void run(AttemptInvoker invoker) {
-    runWith(java.util.Objects.requireNonNull(invoker, "invoker"));
+    runWith(java.util.Objects.requireNonNull(invoker, "invoker"), 0);
   }
 
-  private void runWith(@Nullable AttemptInvoker invoker) {
+  /** Lets an attempt run next on this thread take {@code endNanos} as its start. */
+  final void handOff() {
+    handoff = endNanos;
+  }
+
+  /**
+   * Runs the current attempt. {@code startedAt}, when not 0, is the instant the attempt run just
+   * before it on this thread ended, which stands for this one's start.
+   */
+  private void runWith(@Nullable AttemptInvoker invoker, long startedAt) {
     int queued = phase;
     int attempt = attemptOf(queued);
     int running = phase(attempt, RUNNING);
@@ -260,7 +271,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     Mdc.Scope mdc = execution.engine.mdc.enter(this);
     int code;
     try {
-      code = runAttempt(attempt, running, invoker);
+      code = runAttempt(attempt, running, invoker, startedAt);
     } finally {
       mdc.close();
     }
@@ -269,12 +280,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  private int runAttempt(int attempt, int running, @Nullable AttemptInvoker invoker) {
+  private int runAttempt(
+      int attempt, int running, @Nullable AttemptInvoker invoker, long startedAt) {
     ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
-    long continued = continuedAt;
-    if (continued != 0) {
-      continuedAt = 0; // good for this attempt only
-    }
     // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
     // first, so either it sees RUNNING or we see `cancelled` here.
     if (execution.cancelled) {
@@ -296,8 +304,8 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
         return gate;
       }
     }
-    // A cache lookup took time since the attempt that made this one ready ended: read the clock.
-    long start = continued != 0 && cachePolicy == null ? continued : System.nanoTime();
+    // After a cache lookup (which takes time) or with no attempt just before it: read the clock.
+    long start = startedAt != 0 && cachePolicy == null ? startedAt : System.nanoTime();
     attempts = attempt;
     if (firstStartNanos == 0) {
       firstStartNanos = start;
@@ -541,6 +549,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   void reset() {
     super.reset();
     cacheRun = null; // a flow-level retry looks the key up again
+    handoff = 0;
   }
 
   @Override

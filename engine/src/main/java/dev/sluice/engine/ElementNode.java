@@ -62,6 +62,6 @@ final class ElementNode extends AttemptNode {
     if (cacheRun != null) {
       cachingEnded();
     }
-    map.elementEnded(code, afterBody, endNanos);
+    map.elementEnded(code, afterBody);
   }
 }

@@ -49,6 +49,13 @@ import org.slf4j.LoggerFactory;
 final class Execution implements RunHandle {
   private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
 
+  /**
+   * The most downstream steps an ending attempt may make ready and still hand its end instant on as
+   * the start of the attempt its thread runs next ({@link AttemptNode#handOff}): the work in
+   * between then stays well under a microsecond.
+   */
+  private static final int HANDOFF_DEGREE = 8;
+
   final Engine engine;
   final Plan plan;
   final TaskExecutor executor;
@@ -221,7 +228,7 @@ final class Execution implements RunHandle {
   private void dispatchReady(int[] steps) {
     try {
       for (int step : steps) {
-        int code = ready(step, 0, false, 0);
+        int code = ready(step, 0, false);
         if (code >= 0) {
           stepEnded(step, code, false);
         }
@@ -235,9 +242,9 @@ final class Execution implements RunHandle {
    * Step {@code i}'s last upstream ended, and {@code block} says why it cannot run, if it cannot:
    * dispatch it, or end it at once. Returns its end code, or PENDING_OUTCOME when it was started
    * (CONTINUED when it was handed over as the continuation of the attempt ending on this thread,
-   * which {@code next} allows; that attempt ended at {@code endedAt}).
+   * which {@code next} allows).
    */
-  private int ready(int i, int block, boolean next, long endedAt) {
+  private int ready(int i, int block, boolean next) {
     int flags = plan.flags[i];
     TaskRunState node = create(i, flags);
     if (cancelled) {
@@ -294,7 +301,7 @@ final class Execution implements RunHandle {
     }
     return switch (node) {
       case TaskNode task -> {
-        task.dispatch(next, endedAt);
+        task.dispatch(next);
         yield next ? TaskRunState.CONTINUED : TaskRunState.PENDING_OUTCOME;
       }
       case MapNode map -> map.start();
@@ -310,7 +317,12 @@ final class Execution implements RunHandle {
   void stepEnded(int step, int code, boolean afterBody) {
     try {
       boolean next = afterBody;
-      long endedAt = afterBody ? nodes[step].endNanos : 0;
+      // Whether this thread's work from the attempt's end to our return stays short; not after a
+      // failure, whose warning was logged after its end instant.
+      boolean quick =
+          afterBody
+              && code == TaskRunState.OK
+              && plan.downStart[step + 1] - plan.downStart[step] <= HANDOFF_DEGREE;
       int[] stack = null;
       int top = 0;
       int i = step;
@@ -330,7 +342,7 @@ final class Execution implements RunHandle {
             word = block(d, c << 24 | i);
           }
           if ((int) word == 0) {
-            int r = ready(d, (int) (word >>> 32), next, endedAt);
+            int r = ready(d, (int) (word >>> 32), next);
             if (r == TaskRunState.CONTINUED) {
               next = false;
             } else if (r >= 0) {
@@ -341,13 +353,18 @@ final class Execution implements RunHandle {
               }
               stack[top++] = d;
               stack[top++] = r;
+              quick = false;
             }
           }
         }
         if ((flags & Plan.TERMINAL) != 0 && unfinished.decrementAndGet() == 0) {
+          quick = false;
           finish();
         }
         if (top == 0) {
+          if (quick && nodes[step] instanceof AttemptNode attempt) {
+            attempt.handOff();
+          }
           return;
         }
         c = stack[--top];

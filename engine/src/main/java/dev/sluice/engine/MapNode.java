@@ -77,13 +77,13 @@ final class MapNode extends TaskRunState {
     next.set(first);
     phase = phase(1, RUNNING);
     for (int k = 0; k < first; k++) {
-      elements[k].dispatch(false, 0);
+      elements[k].dispatch(false);
     }
     return PENDING_OUTCOME;
   }
 
-  /** An element ended (at {@code endedAt}): start the next one, and end the map after the last. */
-  void elementEnded(int code, boolean afterBody, long endedAt) {
+  /** An element ended: start the next one, and end the map after the last. */
+  void elementEnded(int code, boolean afterBody) {
     int unfinished = left.decrementAndGet();
     while (true) {
       int k = next.getAndIncrement();
@@ -91,7 +91,7 @@ final class MapNode extends TaskRunState {
         break;
       }
       if (!execution.cancelled) {
-        elements[k].dispatch(afterBody, endedAt);
+        elements[k].dispatch(afterBody);
         break;
       }
       elements[k].endWithoutRunning(new State.Cancelled(execution.cancelReason()));

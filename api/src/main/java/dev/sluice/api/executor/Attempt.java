@@ -37,6 +37,17 @@ public interface Attempt extends Runnable {
   @Override
   void run();
 
+  /**
+   * Like {@link #run()}, for an executor that runs attempts back to back on one thread: {@code
+   * previous} is the attempt whose {@code run} returned on this thread just before, with nothing
+   * run and no wait in between (only the executor's own bookkeeping). The engine may then stamp
+   * this attempt's start with the instant {@code previous} ended instead of reading the clock
+   * again. Default: {@link #run()}.
+   */
+  default void runAfter(Attempt previous) {
+    run();
+  }
+
   /** Reports that the executor could not run the attempt; it ends Crashed with this cause. */
   void reject(Throwable cause);
 

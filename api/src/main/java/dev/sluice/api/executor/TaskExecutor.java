@@ -24,15 +24,9 @@ public interface TaskExecutor extends AutoCloseable {
    * current attempt is done, saving a hand-off through its queue (a chain of steps then costs no
    * queue operation). The engine passes at most one such attempt per ending attempt. Default:
    * {@link #execute}.
-   *
-   * @return true if the attempt will run on this thread as soon as the current attempt's {@link
-   *     Attempt#run()} returns, with nothing else run in between; false if it was handed over as
-   *     by {@link #execute} (it may be running on another thread already). The engine then takes
-   *     the current attempt's end as this one's start rather than reading the clock again.
    */
-  default boolean executeNext(Attempt attempt) {
+  default void executeNext(Attempt attempt) {
     execute(attempt);
-    return false;
   }
 
   /**

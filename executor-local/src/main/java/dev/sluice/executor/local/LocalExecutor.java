@@ -111,11 +111,18 @@ final class LocalExecutor implements TaskExecutor {
     RuntimeException failure = null;
     try {
       Runnable next = first;
+      Attempt previous = null; // run just before `next`, back to back on this thread
       while (next != null) {
         try {
-          next.run();
+          if (previous != null && next instanceof Attempt attempt) {
+            attempt.runAfter(previous);
+          } else {
+            next.run();
+          }
+          previous = next instanceof Attempt attempt ? attempt : null;
         } catch (RuntimeException e) {
           // An attempt broke its contract by throwing; the ones queued behind it still run.
+          previous = null;
           if (failure == null) {
             failure = e;
           } else {

@@ -27,6 +27,9 @@ class LocalExecutorTest {
   /** What happened, in order, across all attempts of a test. */
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
+  /** Which attempt ran right after which ({@link Attempt#runAfter}), in order. */
+  private final List<String> backToBack = Collections.synchronizedList(new ArrayList<>());
+
   @AfterEach
   void close() {
     executor.close();
@@ -79,6 +82,12 @@ class LocalExecutorTest {
     }
 
     @Override
+    public void runAfter(Attempt previous) {
+      backToBack.add(name + " after " + previous.taskName());
+      run();
+    }
+
+    @Override
     public void reject(Throwable cause) {
       rejected.set(cause);
       events.add("reject " + name);
@@ -107,6 +116,27 @@ class LocalExecutorTest {
     assertThat(attempt.runs).hasValue(1);
     assertThat(attempt.thread.get()).isSameAs(Thread.currentThread());
     assertThat(attempt.rejected.get()).isNull();
+  }
+
+  @Test
+  void queuedAttemptsRunBackToBackEachAfterTheOneBeforeIt() {
+    RecordingAttempt c = new RecordingAttempt("c");
+    RecordingAttempt b = new RecordingAttempt("b");
+    RecordingAttempt a =
+        new RecordingAttempt(
+            "a",
+            self -> {
+              executor.execute(b);
+              executor.execute(c);
+            });
+
+    executor.execute(a);
+    executor.execute(new RecordingAttempt("d")); // a new trampoline: nothing ran just before it
+
+    assertThat(events)
+        .containsExactly(
+            "start a", "end a", "start b", "end b", "start c", "end c", "start d", "end d");
+    assertThat(backToBack).containsExactly("b after a", "c after b");
   }
 
   @Test
@@ -204,7 +234,9 @@ class LocalExecutorTest {
 
     assertThat(ran).hasValue(n);
     assertThat(depths).hasSize(11);
-    assertThat(depths).containsOnly(depths.get(0));
+    // The first link runs through run(), the others through runAfter(previous): one frame more.
+    assertThat(depths.subList(1, depths.size())).containsOnly(depths.get(1));
+    assertThat(depths.get(1) - depths.get(0)).isBetween(0, 1);
   }
 
   @Test

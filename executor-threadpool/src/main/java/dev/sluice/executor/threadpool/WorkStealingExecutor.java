@@ -90,11 +90,27 @@ final class WorkStealingExecutor implements TaskExecutor {
         worker.running = true;
         worker.next = null;
         try {
+          // The attempt, its continuations, then what else waits in this worker's queue: back to
+          // back, so each one after the first may take its start from the one before it.
+          Attempt previous = null;
           Attempt current = attempt;
           while (current != null) {
-            current.run();
+            if (previous == null) {
+              current.run();
+            } else {
+              current.runAfter(previous);
+            }
+            previous = current;
             current = worker.next;
             worker.next = null;
+            if (current == null) {
+              ForkJoinTask<?> queued = pollTask();
+              if (queued instanceof AttemptTask next) {
+                current = next.attempt;
+              } else if (queued != null) {
+                queued.quietlyInvoke(); // not an attempt: run it as the pool would have
+              }
+            }
           }
         } finally {
           // If an attempt broke its contract by throwing, its continuation still gets a thread.
@@ -132,16 +148,15 @@ final class WorkStealingExecutor implements TaskExecutor {
   }
 
   @Override
-  public boolean executeNext(Attempt attempt) {
+  public void executeNext(Attempt attempt) {
     if (Thread.currentThread() instanceof Worker worker
         && worker.owner == this
         && worker.running
         && worker.next == null) {
       worker.next = attempt;
-      return true;
+    } else {
+      execute(attempt);
     }
-    execute(attempt);
-    return false;
   }
 
   /**

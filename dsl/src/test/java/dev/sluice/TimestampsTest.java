@@ -1,0 +1,102 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.State;
+import dev.sluice.api.StateChange;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the engine reads the clock: an attempt run back to back after one that made few steps ready
+ * takes that one's Completed instant as its Running instant; otherwise it reads the clock. On the
+ * local executor, so the order in which attempts run is fixed.
+ */
+class TimestampsTest {
+  private final Sluice sluice = Sluice.builder().executor("local").build();
+
+  @AfterEach
+  void close() {
+    sluice.close();
+  }
+
+  private static Instant at(FlowRun run, String task, State state) {
+    List<StateChange> history = run.taskRun(task).orElseThrow().history();
+    return history.stream()
+        .filter(change -> change.state().equals(state))
+        .findFirst()
+        .orElseThrow()
+        .at();
+  }
+
+  @Test
+  void aStepRunRightAfterTheOneBeforeItStartsWhenThatOneCompleted() {
+    Flow<Integer> chain =
+        Flows.named("chain")
+            .returning(
+                f -> {
+                  var a = f.task("a", () -> 1);
+                  var b = f.task("b", a, x -> x + 1);
+                  return f.task("c", b, x -> x + 1);
+                });
+
+    FlowRun run = sluice.run(chain);
+
+    assertThat(run.result()).isEqualTo(3);
+    assertThat(at(run, "b", State.RUNNING)).isEqualTo(at(run, "a", State.COMPLETED));
+    assertThat(at(run, "c", State.RUNNING)).isEqualTo(at(run, "b", State.COMPLETED));
+  }
+
+  @Test
+  void aStepRunAfterOneThatMadeManyStepsReadyReadsTheClock() throws Exception {
+    Flow<Void> fan =
+        Flows.named("fan")
+            .define(
+                f -> {
+                  // The root makes 9 steps ready: more than an ending attempt may hand its end on.
+                  var root = f.action("root", () -> Thread.sleep(2));
+                  for (int i = 0; i < 9; i++) {
+                    f.action("leaf" + i, () -> {}).waitFor(root);
+                  }
+                });
+
+    FlowRun run = sluice.run(fan);
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    // First in first out: leaf0 runs right after the root, yet reads the clock...
+    assertThat(at(run, "leaf0", State.RUNNING)).isAfter(at(run, "root", State.COMPLETED));
+    // ...and each leaf after it (which made no step ready) hands its end on to the next.
+    for (int i = 1; i < 9; i++) {
+      assertThat(at(run, "leaf" + i, State.RUNNING))
+          .isEqualTo(at(run, "leaf" + (i - 1), State.COMPLETED));
+    }
+  }
+
+  @Test
+  void aStepRunAfterAFailedOneReadsTheClock() {
+    Flow<Void> flow =
+        Flows.named("failure")
+            .define(
+                f -> {
+                  var start = f.action("start", () -> {});
+                  f.action(
+                          "boom",
+                          () -> {
+                            throw new IllegalStateException("boom");
+                          })
+                      .waitFor(start);
+                  f.action("after", () -> {}).waitFor(start);
+                });
+
+    FlowRun run = sluice.run(flow);
+
+    assertThat(run.taskRun("boom").orElseThrow().state()).isInstanceOf(State.Failed.class);
+    // 'after' ran right after 'boom', whose failure was logged after its end: not handed on.
+    Instant failed = run.taskRun("boom").orElseThrow().history().getLast().at();
+    assertThat(at(run, "after", State.RUNNING)).isAfter(failed);
+  }
+}
