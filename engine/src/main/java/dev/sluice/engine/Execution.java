@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The run ends when its last terminal step (one with no downstream) ends: every other step is an
  * ancestor of a terminal one, and a step ends only after all its upstreams have, so by then every
- * step has ended. Counting terminal steps only keeps the shared counter out of the path of most
- * tasks (one per run on a chain, a fan or a grid), where a per-task count was contended.
+ * step has ended. Counting terminal steps only, in buckets ({@link Terminals}), keeps a shared
+ * counter out of the path of most tasks, where a per-task count was contended.
  */
 final class Execution implements RunHandle {
   private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
@@ -82,7 +81,9 @@ final class Execution implements RunHandle {
   final @Nullable Object[] results;
   private final @Nullable AtomicIntegerArray consumersLeft;
   private final boolean[] released;
-  private final AtomicInteger unfinished;
+
+  /** The terminal steps still to end; replaced by a flow-level retry, before it dispatches. */
+  private Terminals.Countdown unfinished;
 
   volatile boolean cancelled;
   private volatile String cancelReason = "";
@@ -123,7 +124,7 @@ final class Execution implements RunHandle {
     this.results = new Object[n];
     this.consumersLeft = releaseResults ? new AtomicIntegerArray(plan.consumerCount) : null;
     this.released = new boolean[n];
-    this.unfinished = new AtomicInteger(plan.terminalCount);
+    this.unfinished = plan.terminals.start();
     history.add(new StateChange(State.PENDING, startInstant));
   }
 
@@ -357,7 +358,7 @@ final class Execution implements RunHandle {
             }
           }
         }
-        if ((flags & Plan.TERMINAL) != 0 && unfinished.decrementAndGet() == 0) {
+        if (unfinished.ended(i)) {
           quick = false;
           finish();
         }
@@ -530,21 +531,21 @@ final class Execution implements RunHandle {
           pending.set(i, 0);
         }
       }
-      // The steps run again form a DAG of their own: count their edges and its terminal steps.
-      int terminals = 0;
+      // The steps run again form a DAG of their own, with its own terminal steps: a step whose
+      // downstream steps all completed is one now.
+      boolean[] terminal = new boolean[n];
       for (int i = 0; i < n; i++) {
         if (again[i]) {
-          boolean terminal = true;
+          terminal[i] = true;
           for (int e = plan.downStart[i]; e < plan.downStart[i + 1]; e++) {
             if (again[plan.down[e]]) {
               pending.incrementAndGet(plan.down[e]);
-              terminal = false;
+              terminal[i] = false;
             }
           }
-          terminals += terminal ? 1 : 0;
         }
       }
-      unfinished.set(terminals);
+      unfinished = new Terminals(terminal).start();
       int[] ready = new int[count];
       int r = 0;
       for (int i = 0; i < n; i++) {

@@ -109,11 +109,8 @@ final class Plan {
   /** The step reads other steps' values ({@link #valueSources}), which may then be released. */
   static final int READS_VALUES = 1 << 6;
 
-  /** No step runs after this one: the run ends when every such step has ended. */
-  static final int TERMINAL = 1 << 7;
-
-  /** Steps with no downstream step ({@link #TERMINAL}). */
-  final int terminalCount;
+  /** The steps no step runs after, counted down by a run: it ends when they all have. */
+  final Terminals terminals;
 
   /**
    * Per step, the initial value of its pending word in a run: the number of upstream edges in the
@@ -255,7 +252,7 @@ final class Plan {
     flags = new int[size];
     initialPending = new long[size];
     bodies = new TaskBody[size];
-    int terminals = 0;
+    boolean[] terminal = new boolean[size];
     conditions = new Condition[size];
     timeoutNanos = new long[size];
     allowFailure = new boolean[size];
@@ -286,12 +283,11 @@ final class Plan {
       f |= cachePolicies[i] != null ? CACHED : 0;
       f |= timeoutNanos[i] != 0 ? TIMEOUT : 0;
       f |= valueSources[i].length > 0 ? READS_VALUES : 0;
-      f |= outDegree[i] == 0 ? TERMINAL : 0;
       flags[i] = f;
       initialPending[i] = upstreamCount[i];
-      terminals += outDegree[i] == 0 ? 1 : 0;
+      terminal[i] = outDegree[i] == 0;
     }
-    terminalCount = terminals;
+    terminals = new Terminals(terminal);
     resultStep = flow.resultStep().map(index::get).orElse(-1);
     if (resultStep >= 0) {
       keepResult[resultStep] = true;

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -580,6 +581,47 @@ class EngineTest {
     assertThat(taskRun(run, "b").state()).isEqualTo(State.COMPLETED);
     assertThat(stateNames(taskRun(run, "c").history()))
         .containsSubsequence("NotReady", "Pending", "Completed");
+  }
+
+  @Test
+  void aFlowRetryEndsWhenAStepWhoseDownstreamCompletedRunsAgain() {
+    // 'x' fails, which 'seen' handles through an outcome edge and completes anyway; 'w' fails too,
+    // so the flow is retried. In the retry 'x' has no downstream left to run: it is a terminal step
+    // of the retried steps though not of the flow, and the run must still end when it does.
+    AtomicInteger xCalls = new AtomicInteger();
+    AtomicInteger wCalls = new AtomicInteger();
+    Flow<Object> flow =
+        Flow.of(
+            "retried-terminal",
+            FlowOptions.DEFAULTS.withRetryPolicy(RetryPolicy.retries(1)),
+            List.of(),
+            List.<Step<?>>of(
+                task(
+                    "x",
+                    args -> {
+                      if (xCalls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first run of x fails");
+                      }
+                      return 1;
+                    }),
+                task("seen", args -> "seen", Input.outcome("x")),
+                task(
+                    "w",
+                    args -> {
+                      if (wCalls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first run of w fails");
+                      }
+                      return 2;
+                    })),
+            null);
+
+    FlowRun run = engine.start(flow, Map.of()).future().orTimeout(10, TimeUnit.SECONDS).join();
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(run.attempts()).isEqualTo(2);
+    assertThat(xCalls).hasValue(2);
+    assertThat(wCalls).hasValue(2);
+    assertThat(taskRun(run, "seen").state()).isEqualTo(State.COMPLETED);
   }
 
   @Test
