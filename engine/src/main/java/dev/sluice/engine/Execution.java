@@ -78,6 +78,12 @@ final class Execution implements RunHandle {
    */
   private final AtomicLongArray pending;
 
+  /**
+   * The fan-in buckets of steps with many upstream edges ({@link Plan#FAN_IN_BUCKET}); null when
+   * the flow has none, and during a flow-level retry, which counts every edge in {@link #pending}.
+   */
+  private @Nullable AtomicIntegerArray fanIn;
+
   final @Nullable Object[] results;
   private final @Nullable AtomicIntegerArray consumersLeft;
   private final boolean[] released;
@@ -121,6 +127,7 @@ final class Execution implements RunHandle {
     // ready yet has no task run object: cancel() skips it, and ready() ends it Cancelled.
     this.nodes = new TaskRunState[n];
     this.pending = new AtomicLongArray(plan.initialPending);
+    this.fanIn = plan.initialFanIn.length == 0 ? null : new AtomicIntegerArray(plan.initialFanIn);
     this.results = new Object[n];
     this.consumersLeft = releaseResults ? new AtomicIntegerArray(plan.consumerCount) : null;
     this.released = new boolean[n];
@@ -336,11 +343,22 @@ final class Execution implements RunHandle {
         int end = plan.downStart[i + 1];
         for (int e = plan.downStart[i]; e < end; e++) {
           int d = plan.down[e];
+          boolean blocks = c != TaskRunState.OK && !plan.downOutcome[e];
+          int slot = plan.downSlot[e];
+          AtomicIntegerArray buckets = fanIn;
           long word;
-          if (c == TaskRunState.OK || plan.downOutcome[e]) {
+          if (slot >= 0 && buckets != null) {
+            if (blocks) {
+              block(d, c << 24 | i, 0); // the reason first: whoever empties d's word reads it
+            }
+            if (buckets.decrementAndGet(slot) != 0) {
+              continue;
+            }
             word = pending.decrementAndGet(d);
+          } else if (blocks) {
+            word = block(d, c << 24 | i, 1);
           } else {
-            word = block(d, c << 24 | i);
+            word = pending.decrementAndGet(d);
           }
           if ((int) word == 0) {
             int r = ready(d, (int) (word >>> 32), next);
@@ -377,13 +395,14 @@ final class Execution implements RunHandle {
   }
 
   /**
-   * Counts an upstream edge of {@code d} down, recording why d cannot run; returns the new word.
+   * Records why {@code d} cannot run (the worst reason wins) and counts {@code count} (0 or 1) of
+   * its pending edges down; returns the new word.
    */
-  private long block(int d, int reason) {
+  private long block(int d, int reason, int count) {
     while (true) {
       long word = pending.get(d);
       int worst = Math.max((int) (word >>> 32), reason);
-      long next = (long) worst << 32 | (((int) word - 1) & 0xFFFF_FFFFL);
+      long next = (long) worst << 32 | (((int) word - count) & 0xFFFF_FFFFL);
       if (pending.compareAndSet(d, word, next)) {
         return next;
       }
@@ -534,6 +553,7 @@ final class Execution implements RunHandle {
       // The steps run again form a DAG of their own, with its own terminal steps: a step whose
       // downstream steps all completed is one now.
       boolean[] terminal = new boolean[n];
+      fanIn = null; // the retry counts each edge in `pending`
       for (int i = 0; i < n; i++) {
         if (again[i]) {
           terminal[i] = true;

@@ -113,10 +113,28 @@ final class Plan {
   final Terminals terminals;
 
   /**
-   * Per step, the initial value of its pending word in a run: the number of upstream edges in the
-   * low 32 bits (see {@code Execution.pending}).
+   * Per step, the initial value of its pending word in a run: in the low 32 bits, the number of
+   * upstream edges, or for a step with more than {@link #FAN_IN_BUCKET} of them the number of its
+   * fan-in buckets (see {@code Execution.pending}).
    */
   final long[] initialPending;
+
+  /**
+   * Upstream edges per fan-in bucket. A step with more upstream edges than this is counted down
+   * bucket by bucket, each bucket on its own cache line, and only an emptied bucket counts down the
+   * step's own word: the upstreams of a wide fan-in end on every worker at once, and one word
+   * decremented by all of them moved its cache line between cores at nearly every task.
+   */
+  static final int FAN_IN_BUCKET = 64;
+
+  /** Ints per fan-in bucket slot: one cache line. */
+  static final int FAN_IN_PAD = 16;
+
+  /** Per downstream edge, its fan-in bucket's slot in {@link #initialFanIn}, or -1. */
+  final int[] downSlot;
+
+  /** Per fan-in bucket slot, how many upstream edges it counts (padding slots are 0). */
+  final int[] initialFanIn;
 
   /** Per task step, its body; null for other kinds. */
   final TaskBody[] bodies;
@@ -222,15 +240,35 @@ final class Plan {
     }
     down = new int[downStart[size]];
     downOutcome = new boolean[down.length];
+    downSlot = new int[down.length];
     int[] fill = Arrays.copyOf(downStart, size);
+    int fanInSlots = 0;
     for (int i = 0; i < size; i++) {
+      if (upstreamCount[i] > FAN_IN_BUCKET) {
+        fanInSlots += (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET * FAN_IN_PAD;
+      }
+    }
+    initialFanIn = new int[fanInSlots];
+    int nextSlot = 0;
+    for (int i = 0; i < size; i++) {
+      boolean bucketed = upstreamCount[i] > FAN_IN_BUCKET;
+      int edge = 0; // among i's upstream edges from steps
       for (int k = 0; k < edges[i].length; k++) {
         int src = edges[i][k];
         if (src >= 0) {
           int e = fill[src]++;
           down[e] = i;
           downOutcome[e] = edgeOutcome[i][k];
+          int slot = nextSlot + edge / FAN_IN_BUCKET * FAN_IN_PAD;
+          downSlot[e] = bucketed ? slot : -1;
+          if (bucketed) {
+            initialFanIn[slot]++;
+          }
+          edge++;
         }
+      }
+      if (bucketed) {
+        nextSlot += (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET * FAN_IN_PAD;
       }
     }
 
@@ -284,7 +322,10 @@ final class Plan {
       f |= timeoutNanos[i] != 0 ? TIMEOUT : 0;
       f |= valueSources[i].length > 0 ? READS_VALUES : 0;
       flags[i] = f;
-      initialPending[i] = upstreamCount[i];
+      initialPending[i] =
+          upstreamCount[i] > FAN_IN_BUCKET
+              ? (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET
+              : upstreamCount[i];
       terminal[i] = outDegree[i] == 0;
     }
     terminals = new Terminals(terminal);

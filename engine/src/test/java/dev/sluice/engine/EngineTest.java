@@ -583,6 +583,60 @@ class EngineTest {
         .containsSubsequence("NotReady", "Pending", "Completed");
   }
 
+  /** A sink taking the value of {@code width} parts; part {@code failing} fails its first run. */
+  private static Flow<Object> wideFanIn(int width, int failing, FlowOptions options) {
+    AtomicInteger failingCalls = new AtomicInteger();
+    List<Step<?>> steps = new ArrayList<>();
+    List<Input> inputs = new ArrayList<>();
+    for (int k = 0; k < width; k++) {
+      int part = k;
+      steps.add(
+          task(
+              "part" + k,
+              args -> {
+                if (part == failing && failingCalls.incrementAndGet() == 1) {
+                  throw new IllegalStateException("part " + part + " fails once");
+                }
+                return part;
+              }));
+      inputs.add(Input.value("part" + k));
+    }
+    steps.add(
+        task(
+            "sum",
+            args -> {
+              int sum = 0;
+              for (int a = 0; a < args.size(); a++) {
+                sum += (Integer) args.get(a);
+              }
+              return sum;
+            },
+            inputs.toArray(new Input[0])));
+    return Flow.of("wide", options, List.of(), steps, "sum");
+  }
+
+  @Test
+  void aWideFanInIsBlockedByTheUpstreamThatFailedWhateverItsBucket() {
+    // 200 upstream edges: counted in fan-in buckets of 64; the failure is in the third bucket.
+    FlowRun run = engine.run(wideFanIn(200, 150, FlowOptions.DEFAULTS), Map.of());
+
+    assertThat(run.state()).isInstanceOf(State.Failed.class);
+    assertThat(taskRun(run, "sum").state()).isEqualTo(new State.NotReady("part150"));
+    assertThat(taskRun(run, "part199").state()).isEqualTo(State.COMPLETED);
+  }
+
+  @Test
+  void aFlowRetryRunsAWideFanInAgainWithItsFailedUpstream() {
+    FlowRun run =
+        engine.run(
+            wideFanIn(200, 70, FlowOptions.DEFAULTS.withRetryPolicy(RetryPolicy.retries(1))),
+            Map.of());
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(run.attempts()).isEqualTo(2);
+    assertThat(run.result()).isEqualTo(199 * 200 / 2);
+  }
+
   @Test
   void aFlowRetryEndsWhenAStepWhoseDownstreamCompletedRunsAgain() {
     // 'x' fails, which 'seen' handles through an outcome edge and completes anyway; 'w' fails too,
