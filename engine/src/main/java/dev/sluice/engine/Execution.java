@@ -347,7 +347,9 @@ final class Execution implements RunHandle {
           int slot = plan.downSlot[e];
           AtomicIntegerArray buckets = fanIn;
           long word;
-          if (slot >= 0 && buckets != null) {
+          if (slot == Plan.SOLE) {
+            word = blocks ? (long) (c << 24 | i) << 32 : 0; // the count is 1: no need to touch it
+          } else if (slot >= 0 && buckets != null) {
             if (blocks) {
               block(d, c << 24 | i, 0); // the reason first: whoever empties d's word reads it
             }

@@ -130,8 +130,15 @@ final class Plan {
   /** Ints per fan-in bucket slot: one cache line. */
   static final int FAN_IN_PAD = 16;
 
-  /** Per downstream edge, its fan-in bucket's slot in {@link #initialFanIn}, or -1. */
+  /**
+   * Per downstream edge: its fan-in bucket's slot in {@link #initialFanIn}; {@link #SOLE} when it
+   * is its downstream step's only upstream edge, which needs no count (that step is ready when it
+   * ends); else {@link #COUNTED}.
+   */
   final int[] downSlot;
+
+  static final int COUNTED = -1;
+  static final int SOLE = -2;
 
   /** Per fan-in bucket slot, how many upstream edges it counts (padding slots are 0). */
   final int[] initialFanIn;
@@ -260,7 +267,7 @@ final class Plan {
           down[e] = i;
           downOutcome[e] = edgeOutcome[i][k];
           int slot = nextSlot + edge / FAN_IN_BUCKET * FAN_IN_PAD;
-          downSlot[e] = bucketed ? slot : -1;
+          downSlot[e] = bucketed ? slot : upstreamCount[i] == 1 ? SOLE : COUNTED;
           if (bucketed) {
             initialFanIn[slot]++;
           }
