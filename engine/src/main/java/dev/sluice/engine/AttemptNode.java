@@ -65,8 +65,8 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
    */
   private long handoff;
 
-  AttemptNode(Execution execution, int index, long createdNanos) {
-    super(execution, index, createdNanos);
+  AttemptNode(Execution execution, int index) {
+    super(execution, index);
     Plan plan = execution.plan;
     this.slots = (plan.flags[index] & Plan.SLOTS) != 0 ? plan.slots[index] : null;
   }

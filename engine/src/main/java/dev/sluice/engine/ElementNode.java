@@ -14,8 +14,11 @@ final class ElementNode extends AttemptNode {
   private final @Nullable Object item;
   private final String name;
 
+  private final long createdNanos;
+
   ElementNode(MapNode map, int element, @Nullable Object item, long createdNanos) {
-    super(map.execution, map.index, createdNanos);
+    super(map.execution, map.index);
+    this.createdNanos = createdNanos;
     this.map = map;
     this.element = element;
     this.item = item;
@@ -55,6 +58,11 @@ final class ElementNode extends AttemptNode {
   @Override
   void storeResult(@Nullable Object value) {
     map.results[element] = value;
+  }
+
+  @Override
+  long createdNanos() {
+    return createdNanos;
   }
 
   @Override

@@ -307,11 +307,11 @@ final class Execution implements RunHandle {
         return TaskRunState.SKIP;
       }
     }
+    if (node instanceof TaskNode task) { // the common case first, without a type switch
+      task.dispatch(next);
+      return next ? TaskRunState.CONTINUED : TaskRunState.PENDING_OUTCOME;
+    }
     return switch (node) {
-      case TaskNode task -> {
-        task.dispatch(next);
-        yield next ? TaskRunState.CONTINUED : TaskRunState.PENDING_OUTCOME;
-      }
       case MapNode map -> map.start();
       case SubflowNode subflow -> subflow.start();
       default -> throw new AssertionError(node);

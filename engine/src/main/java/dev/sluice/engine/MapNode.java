@@ -23,7 +23,7 @@ final class MapNode extends TaskRunState {
   private RunIds.@Nullable Block elementIds;
 
   MapNode(Execution execution, int index) {
-    super(execution, index, execution.startNanos);
+    super(execution, index);
     this.step = (MapStep<?>) execution.plan.steps[index];
   }
 

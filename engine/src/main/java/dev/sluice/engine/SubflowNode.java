@@ -20,7 +20,7 @@ final class SubflowNode extends TaskRunState {
   private volatile @Nullable Execution child;
 
   SubflowNode(Execution execution, int index) {
-    super(execution, index, execution.startNanos);
+    super(execution, index);
     this.step = (SubflowStep<?>) execution.plan.steps[index];
   }
 

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** The task run of a {@link TaskStep}. */
 final class TaskNode extends AttemptNode {
   TaskNode(Execution execution, int index) {
-    super(execution, index, execution.startNanos);
+    super(execution, index);
   }
 
   @Override

@@ -76,7 +76,6 @@ abstract class TaskRunState {
   private State @Nullable [] moreStates;
   private long @Nullable [] moreTimes;
   private int historySize;
-  final long createdNanos;
   int attempts;
   long firstStartNanos;
   long endNanos;
@@ -87,10 +86,17 @@ abstract class TaskRunState {
   /** The index in the plan of the step this task run executes (for a map element, the map's). */
   final int index;
 
-  TaskRunState(Execution execution, int index, long createdNanos) {
+  TaskRunState(Execution execution, int index) {
     this.execution = execution;
     this.index = index;
-    this.createdNanos = createdNanos;
+  }
+
+  /**
+   * When the task run was created ({@link System#nanoTime()}): when its flow run started, except
+   * for map elements, created when their map step starts.
+   */
+  long createdNanos() {
+    return execution.startNanos;
   }
 
   /** The task run's name: its step's. */
@@ -211,7 +217,7 @@ abstract class TaskRunState {
 
   /** Tells listeners that the task run exists; called once, when listeners are active. */
   final void announce() {
-    tell(null, State.PENDING, createdNanos);
+    tell(null, State.PENDING, createdNanos());
   }
 
   private void tell(@Nullable State previous, State next, long at) {
@@ -325,7 +331,7 @@ abstract class TaskRunState {
   /** The recorded history, with the implicit initial Pending first. */
   final List<StateChange> history() {
     List<StateChange> changes = new ArrayList<>(historySize + 1);
-    changes.add(new StateChange(State.PENDING, execution.instant(createdNanos)));
+    changes.add(new StateChange(State.PENDING, execution.instant(createdNanos())));
     for (int i = 0; i < historySize; i++) {
       State entered = i == 0 ? firstState : i == 1 ? secondState : moreStates[i - 2];
       long at = i == 0 ? firstTime : i == 1 ? secondTime : moreTimes[i - 2];
