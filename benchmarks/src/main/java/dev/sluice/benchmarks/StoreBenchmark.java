@@ -57,7 +57,14 @@ public class StoreBenchmark {
   @org.openjdk.jmh.annotations.State(Scope.Benchmark)
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
-  @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {
+        "-Xms1g",
+        "-Xmx1g",
+        "-XX:+AlwaysPreTouch",
+        "--enable-native-access=ALL-UNNAMED"
+      })
   @Warmup(iterations = 2, time = 2)
   @Measurement(iterations = 3, time = 2)
   public static class Writer {
@@ -124,7 +131,12 @@ public class StoreBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+      jvmArgsAppend = {
+        "-Xms1g",
+        "-Xmx1g",
+        "-XX:+AlwaysPreTouch",
+        "--enable-native-access=ALL-UNNAMED"
+      })
   @Warmup(iterations = 1, time = 1)
   @Measurement(iterations = 3, time = 1)
   public static class Flow10k {
