@@ -8,6 +8,7 @@ import dev.sluice.api.State;
 import dev.sluice.api.StateChange;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +99,59 @@ class TimestampsTest {
     // 'after' ran right after 'boom', whose failure was logged after its end: not handed on.
     Instant failed = run.taskRun("boom").orElseThrow().history().getLast().at();
     assertThat(at(run, "after", State.RUNNING)).isAfter(failed);
+  }
+
+  /** Every task run's stamps in order, and none starts before an upstream it waited for ended. */
+  private static void assertCausal(FlowRun run, Map<String, List<String>> upstreams) {
+    for (var taskRun : run.taskRuns()) {
+      List<StateChange> history = taskRun.history();
+      for (int k = 1; k < history.size(); k++) {
+        assertThat(history.get(k).at())
+            .as("%s: %s after %s", taskRun.name(), history.get(k).state(), history.get(k - 1))
+            .isAfterOrEqualTo(history.get(k - 1).at());
+      }
+    }
+    upstreams.forEach(
+        (task, ups) -> {
+          for (String up : ups) {
+            assertThat(at(run, task, State.RUNNING))
+                .as("%s starts after %s completed", task, up)
+                .isAfterOrEqualTo(at(run, up, State.COMPLETED));
+          }
+        });
+  }
+
+  @Test
+  void mapsConditionsAndListenersNeverMakeAStampGoBack() {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Flow<List<Integer>> flow =
+        Flows.named("mixed")
+            .returning(
+                f -> {
+                  var items = f.task("items", () -> List.of(1, 2, 3));
+                  var doubled = f.map("doubled", items, x -> x * 2);
+                  var gate = f.task("gate", () -> true);
+                  f.action("gated", () -> {}).onlyIf(gate).waitFor(doubled);
+                  return doubled;
+                });
+    for (boolean listening : new boolean[] {false, true}) {
+      Sluice.Builder builder = Sluice.builder().executor("local");
+      if (listening) {
+        builder.listener(
+            new dev.sluice.api.RunListener() {
+              @Override
+              public void onTaskRunStateChanged(dev.sluice.api.TaskRunEvent event) {
+                heard.add(event.taskName());
+              }
+            });
+      }
+      try (Sluice own = builder.build()) {
+        FlowRun run = own.run(flow);
+
+        assertThat(run.result()).isEqualTo(List.of(2, 4, 6));
+        assertCausal(run, Map.of("doubled", List.of("items"), "gated", List.of("gate", "doubled")));
+      }
+    }
+    assertThat(heard).isNotEmpty();
   }
 }

@@ -3,8 +3,9 @@ package dev.sluice.api;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The code of a task, with its arguments erased to {@link Arguments}. The DSL adapts typed lambdas
- * to this; the engine calls it once per attempt.
+ * The code of a task, with its arguments erased to {@link Arguments}. The DSL's typed function
+ * interfaces ({@code TaskFunction1}...) are task bodies themselves, passing the arguments in order;
+ * the engine calls it once per attempt.
  */
 @FunctionalInterface
 public interface TaskBody {
@@ -13,8 +14,8 @@ public interface TaskBody {
 
   /**
    * The object whose code this body runs, for the code fingerprint of a cache key ({@link
-   * CachePolicy#code()}). A body that adapts another function (as the DSL's do) returns that
-   * function.
+   * CachePolicy#code()}). A body that adapts another function (as the DSL's {@code gather} does)
+   * returns that function.
    */
   default Object implementation() {
     return this;

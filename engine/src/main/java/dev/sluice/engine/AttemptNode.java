@@ -243,7 +243,20 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   @Override
   public final void runAfter(Attempt previous) {
-    runWith(null, previous instanceof AttemptNode before ? before.handoff : 0);
+    long startedAt = 0;
+    if (previous instanceof AttemptNode before && before.handoff != 0) {
+      // The thread made this attempt ready itself, after its upstreams ended: the previous
+      // attempt ended later, unless it is the upstream whose end made this one ready. Then its
+      // end instant was read before other upstreams (ended on other threads) were stamped
+      // Completed; with one upstream it is that upstream's own Completed instant.
+      Plan plan = execution.plan;
+      if (before.execution != execution
+          || plan.upstreamCount[index] <= 1
+          || !plan.isDownstream(before.index, index)) {
+        startedAt = before.handoff;
+      }
+    }
+    runWith(null, startedAt);
   }
 
   /** The same as {@link #run()}, for executors that run the body elsewhere. */

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>When a step ends, the thread that ended it decrements the remaining-upstream counter of each
  * downstream step; whoever brings a counter to zero makes that step ready (dispatches it, or ends
  * it at once when it cannot run). No lock is taken on that path; results are published to
- * downstream threads by the counters' atomic decrements. Steps that end without running are
- * processed with an explicit work stack, so a failure at the head of a million-step chain does not
- * recurse.
+ * downstream threads by the counters' atomic decrements and the executor's hand-off (a step's only
+ * upstream edge is not counted: the thread ending that upstream makes it ready itself). Steps that
+ * end without running are processed with an explicit work stack, so a failure at the head of a
+ * million-step chain does not recurse.
  *
  * <p>The run ends when its last terminal step (one with no downstream) ends: every other step is an
  * ancestor of a terminal one, and a step ends only after all its upstreams have, so by then every
@@ -83,6 +84,13 @@ final class Execution implements RunHandle {
    * the flow has none, and during a flow-level retry, which counts every edge in {@link #pending}.
    */
   private @Nullable AtomicIntegerArray fanIn;
+
+  /**
+   * Whether a step's only upstream edge goes uncounted ({@link Plan#SOLE}): in the first attempt of
+   * the run. A flow-level retry counts every edge, so a completed step whose only upstream runs
+   * again is not made ready a second time.
+   */
+  private boolean soleEdgesUncounted = true;
 
   final @Nullable Object[] results;
   private final @Nullable AtomicIntegerArray consumersLeft;
@@ -325,11 +333,20 @@ final class Execution implements RunHandle {
   void stepEnded(int step, int code, boolean afterBody) {
     try {
       boolean next = afterBody;
-      // Whether this thread's work from the attempt's end to our return stays short; not after a
-      // failure, whose warning was logged after its end instant.
+      // Read once: a flow-level retry may replace them once the run's last terminal step ended,
+      // while this thread still finishes with a step that was not the last.
+      Terminals.Countdown countdown = unfinished;
+      AtomicIntegerArray buckets = fanIn;
+      boolean soleUncounted = soleEdgesUncounted;
+      // Whether this thread's work from the attempt's end to our return stays short and runs no
+      // user code, so the next attempt on this thread may start at that end (AttemptNode.handOff):
+      // not after a failure (its warning was logged after its end), with listeners, or for a
+      // cached step; and below, not if it makes ready a step that is not a plain task.
       boolean quick =
           afterBody
               && code == TaskRunState.OK
+              && !listeners.active
+              && (plan.flags[step] & Plan.CACHED) == 0
               && plan.downStart[step + 1] - plan.downStart[step] <= HANDOFF_DEGREE;
       int[] stack = null;
       int top = 0;
@@ -345,9 +362,8 @@ final class Execution implements RunHandle {
           int d = plan.down[e];
           boolean blocks = c != TaskRunState.OK && !plan.downOutcome[e];
           int slot = plan.downSlot[e];
-          AtomicIntegerArray buckets = fanIn;
           long word;
-          if (slot == Plan.SOLE) {
+          if (slot == Plan.SOLE && soleUncounted) {
             word = blocks ? (long) (c << 24 | i) << 32 : 0; // the count is 1: no need to touch it
           } else if (slot >= 0 && buckets != null) {
             if (blocks) {
@@ -363,6 +379,10 @@ final class Execution implements RunHandle {
             word = pending.decrementAndGet(d);
           }
           if ((int) word == 0) {
+            if ((plan.flags[d] & (Plan.KIND | Plan.CONDITION | Plan.SLOTS)) != 0) {
+              quick =
+                  false; // a map, a sub-flow, a condition or a wait for slots: work or user code
+            }
             int r = ready(d, (int) (word >>> 32), next);
             if (r == TaskRunState.CONTINUED) {
               next = false;
@@ -378,7 +398,7 @@ final class Execution implements RunHandle {
             }
           }
         }
-        if (unfinished.ended(i)) {
+        if (countdown.ended(i)) {
           quick = false;
           finish();
         }
@@ -550,12 +570,15 @@ final class Execution implements RunHandle {
           count++;
           nodes[i].reset();
           pending.set(i, 0);
+        } else {
+          pending.set(i, 1L << 31); // completed: counted down by re-run upstreams, never to zero
         }
       }
       // The steps run again form a DAG of their own, with its own terminal steps: a step whose
       // downstream steps all completed is one now.
       boolean[] terminal = new boolean[n];
       fanIn = null; // the retry counts each edge in `pending`
+      soleEdgesUncounted = false;
       for (int i = 0; i < n; i++) {
         if (again[i]) {
           terminal[i] = true;

@@ -355,6 +355,16 @@ final class Plan {
     return n + 1;
   }
 
+  /** Whether {@code downstream} has an upstream edge from {@code step}. */
+  boolean isDownstream(int step, int downstream) {
+    for (int e = downStart[step]; e < downStart[step + 1]; e++) {
+      if (down[e] == downstream) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   String name(int step) {
     return steps[step].name();
   }

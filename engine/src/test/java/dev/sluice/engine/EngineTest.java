@@ -641,8 +641,10 @@ class EngineTest {
   void aFlowRetryEndsWhenAStepWhoseDownstreamCompletedRunsAgain() {
     // 'x' fails, which 'seen' handles through an outcome edge and completes anyway; 'w' fails too,
     // so the flow is retried. In the retry 'x' has no downstream left to run: it is a terminal step
-    // of the retried steps though not of the flow, and the run must still end when it does.
+    // of the retried steps though not of the flow, and the run must still end when it does; and
+    // 'seen', completed in the first attempt, must not run again when 'x' ends.
     AtomicInteger xCalls = new AtomicInteger();
+    AtomicInteger seenCalls = new AtomicInteger();
     AtomicInteger wCalls = new AtomicInteger();
     Flow<Object> flow =
         Flow.of(
@@ -658,7 +660,7 @@ class EngineTest {
                       }
                       return 1;
                     }),
-                task("seen", args -> "seen", Input.outcome("x")),
+                task("seen", args -> "seen" + seenCalls.incrementAndGet(), Input.outcome("x")),
                 task(
                     "w",
                     args -> {
@@ -676,6 +678,9 @@ class EngineTest {
     assertThat(xCalls).hasValue(2);
     assertThat(wCalls).hasValue(2);
     assertThat(taskRun(run, "seen").state()).isEqualTo(State.COMPLETED);
+    assertThat(seenCalls).hasValue(1);
+    assertThat(stateNames(taskRun(run, "seen").history()))
+        .containsExactly("Pending", "Running", "Completed");
   }
 
   @Test

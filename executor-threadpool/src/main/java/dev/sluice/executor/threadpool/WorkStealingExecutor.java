@@ -90,8 +90,11 @@ final class WorkStealingExecutor implements TaskExecutor {
         worker.running = true;
         worker.next = null;
         try {
-          // The attempt, its continuations, then what else waits in this worker's queue: back to
-          // back, so each one after the first may take its start from the one before it.
+          // The attempt, its continuations, then what else waits in this worker's own queue, back
+          // to back, so each one after the first may take its start from the one before it: this
+          // worker queued them itself after their upstreams ended (never stolen ones, made ready
+          // on another thread at an unrelated time). Not when nested in runUntil: the waiting
+          // task resumes as soon as this attempt is done.
           Attempt previous = null;
           Attempt current = attempt;
           while (current != null) {
@@ -103,8 +106,8 @@ final class WorkStealingExecutor implements TaskExecutor {
             previous = current;
             current = worker.next;
             worker.next = null;
-            if (current == null) {
-              ForkJoinTask<?> queued = pollTask();
+            if (current == null && !wasRunning) {
+              ForkJoinTask<?> queued = pollNextLocalTask();
               if (queued instanceof AttemptTask next) {
                 current = next.attempt;
               } else if (queued != null) {

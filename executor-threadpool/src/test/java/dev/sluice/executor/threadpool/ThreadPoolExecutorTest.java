@@ -142,6 +142,63 @@ class ThreadPoolExecutorTest {
   }
 
   @Test
+  void noTaskIsStampedRunningBeforeItsUpstreamsCompletedWhateverWorkerRunsIt() {
+    // Layers of 40 tasks, each after 1-3 random tasks of the layer above: workers steal from each
+    // other all the time. A task taken back to back after another may reuse that one's end as its
+    // start, but only if that worker made it ready itself, after its upstreams ended.
+    java.util.Random random = new java.util.Random(7);
+    int layers = 60;
+    int width = 40;
+    Map<String, List<String>> upstreams = new java.util.HashMap<>();
+    Flow<Void> flow =
+        Flows.named("layers")
+            .define(
+                f -> {
+                  List<Ref<Void>> above = new ArrayList<>();
+                  for (int l = 0; l < layers; l++) {
+                    List<Ref<Void>> layer = new ArrayList<>();
+                    for (int k = 0; k < width; k++) {
+                      String name = "t" + l + "_" + k;
+                      var task = f.action(name, () -> {});
+                      List<String> ups = new ArrayList<>();
+                      if (!above.isEmpty()) {
+                        for (int u = 0; u < 1 + random.nextInt(3); u++) {
+                          Ref<Void> up = above.get(random.nextInt(width));
+                          task.waitFor(up);
+                          ups.add(up.name());
+                        }
+                      }
+                      upstreams.put(name, ups);
+                      layer.add(task);
+                    }
+                    above = layer;
+                  }
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build()) {
+      for (int round = 0; round < 20; round++) {
+        FlowRun run = sluice.run(flow);
+
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        for (var taskRun : run.taskRuns()) {
+          var history = taskRun.history();
+          for (int k = 1; k < history.size(); k++) {
+            assertThat(history.get(k).at()).isAfterOrEqualTo(history.get(k - 1).at());
+          }
+          var running = history.get(1);
+          assertThat(running.state()).isEqualTo(State.RUNNING);
+          for (String up : upstreams.get(taskRun.name())) {
+            var upstream = run.taskRun(up).orElseThrow().history();
+            assertThat(running.at())
+                .as("%s started before its upstream %s completed", taskRun.name(), up)
+                .isAfterOrEqualTo(upstream.get(upstream.size() - 1).at());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void virtualThreadsRunManyBlockingTasksAtOnce() {
     int tasks = 200;
     CountDownLatch together = new CountDownLatch(tasks);
