@@ -92,10 +92,9 @@ final class WorkStealingExecutor implements TaskExecutor {
         try {
           // The attempt, its continuations, then what else waits in this worker's own queue, back
           // to back, so each one after the first may take its start from the one before it: this
-          // worker queued them itself after their upstreams ended. Then attempts stolen from other
-          // workers, without a pass through the pool's scan, but run as fresh (made ready on
-          // another thread, at a time unrelated to this thread's last end). Not when nested in
-          // runUntil: the waiting task resumes as soon as this attempt is done.
+          // worker queued them itself after their upstreams ended (never stolen ones, made ready
+          // on another thread at an unrelated time). Not when nested in runUntil: the waiting
+          // task resumes as soon as this attempt is done.
           Attempt previous = null;
           Attempt current = attempt;
           while (current != null) {
@@ -109,10 +108,6 @@ final class WorkStealingExecutor implements TaskExecutor {
             worker.next = null;
             if (current == null && !wasRunning) {
               ForkJoinTask<?> queued = pollNextLocalTask();
-              if (queued == null) {
-                queued = pollTask(); // this worker's queue is empty: steal
-                previous = null;
-              }
               if (queued instanceof AttemptTask next) {
                 current = next.attempt;
               } else if (queued != null) {
