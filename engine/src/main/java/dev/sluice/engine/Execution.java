@@ -80,8 +80,8 @@ final class Execution implements RunHandle {
   private final AtomicLongArray pending;
 
   /**
-   * The fan-in buckets of steps with many upstream edges ({@link Plan#FAN_IN_BUCKET}); null when
-   * the flow has none, and during a flow-level retry, which counts every edge in {@link #pending}.
+   * The fan-in buckets of steps with many upstream edges ({@link Plan#initialFanIn}); null when the
+   * flow has none, and during a flow-level retry, which counts every edge in {@link #pending}.
    */
   private @Nullable AtomicIntegerArray fanIn;
 
@@ -357,6 +357,7 @@ final class Execution implements RunHandle {
         if ((flags & Plan.READS_VALUES) != 0) {
           release(i);
         }
+        int reason = c << 24 | i; // why a downstream that needed i's value cannot run
         int end = plan.downStart[i + 1];
         for (int e = plan.downStart[i]; e < end; e++) {
           int d = plan.down[e];
@@ -364,24 +365,24 @@ final class Execution implements RunHandle {
           int slot = plan.downSlot[e];
           long word;
           if (slot == Plan.SOLE && soleUncounted) {
-            word = blocks ? (long) (c << 24 | i) << 32 : 0; // the count is 1: no need to touch it
+            word = blocks ? (long) reason << 32 : 0; // the count is 1: no need to touch it
           } else if (slot >= 0 && buckets != null) {
             if (blocks) {
-              block(d, c << 24 | i, 0); // the reason first: whoever empties d's word reads it
+              block(d, reason, 0); // the reason first: whoever empties d's word reads it
             }
             if (buckets.decrementAndGet(slot) != 0) {
               continue;
             }
             word = pending.decrementAndGet(d);
           } else if (blocks) {
-            word = block(d, c << 24 | i, 1);
+            word = block(d, reason, 1);
           } else {
             word = pending.decrementAndGet(d);
           }
           if ((int) word == 0) {
             if ((plan.flags[d] & (Plan.KIND | Plan.CONDITION | Plan.SLOTS)) != 0) {
-              quick =
-                  false; // a map, a sub-flow, a condition or a wait for slots: work or user code
+              // A map, a sub-flow, a condition or a wait for slots: work or user code follows.
+              quick = false;
             }
             int r = ready(d, (int) (word >>> 32), next);
             if (r == TaskRunState.CONTINUED) {

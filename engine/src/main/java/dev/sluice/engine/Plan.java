@@ -114,21 +114,10 @@ final class Plan {
 
   /**
    * Per step, the initial value of its pending word in a run: in the low 32 bits, the number of
-   * upstream edges, or for a step with more than {@link #FAN_IN_BUCKET} of them the number of its
+   * upstream edges, or for a step with more than {@link Buckets#SIZE} of them the number of its
    * fan-in buckets (see {@code Execution.pending}).
    */
   final long[] initialPending;
-
-  /**
-   * Upstream edges per fan-in bucket. A step with more upstream edges than this is counted down
-   * bucket by bucket, each bucket on its own cache line, and only an emptied bucket counts down the
-   * step's own word: the upstreams of a wide fan-in end on every worker at once, and one word
-   * decremented by all of them moved its cache line between cores at nearly every task.
-   */
-  static final int FAN_IN_BUCKET = 64;
-
-  /** Ints per fan-in bucket slot: one cache line. */
-  static final int FAN_IN_PAD = 16;
 
   /**
    * Per downstream edge: its fan-in bucket's slot in {@link #initialFanIn}; {@link #SOLE} when it
@@ -140,7 +129,13 @@ final class Plan {
   static final int COUNTED = -1;
   static final int SOLE = -2;
 
-  /** Per fan-in bucket slot, how many upstream edges it counts (padding slots are 0). */
+  /**
+   * Per fan-in bucket slot, how many upstream edges it counts (padding slots are 0). A step with
+   * more than {@link Buckets#SIZE} upstream edges is counted down in {@link Buckets}, and only an
+   * emptied bucket counts down the step's own word: the upstreams of a wide fan-in end on every
+   * worker at once, and one word decremented by all of them moved its cache line between cores at
+   * nearly every task.
+   */
   final int[] initialFanIn;
 
   /** Per task step, its body; null for other kinds. */
@@ -251,14 +246,14 @@ final class Plan {
     int[] fill = Arrays.copyOf(downStart, size);
     int fanInSlots = 0;
     for (int i = 0; i < size; i++) {
-      if (upstreamCount[i] > FAN_IN_BUCKET) {
-        fanInSlots += (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET * FAN_IN_PAD;
+      if (upstreamCount[i] > Buckets.SIZE) {
+        fanInSlots += Buckets.count(upstreamCount[i]) * Buckets.LINE;
       }
     }
     initialFanIn = new int[fanInSlots];
     int nextSlot = 0;
     for (int i = 0; i < size; i++) {
-      boolean bucketed = upstreamCount[i] > FAN_IN_BUCKET;
+      boolean bucketed = upstreamCount[i] > Buckets.SIZE;
       int edge = 0; // among i's upstream edges from steps
       for (int k = 0; k < edges[i].length; k++) {
         int src = edges[i][k];
@@ -266,7 +261,7 @@ final class Plan {
           int e = fill[src]++;
           down[e] = i;
           downOutcome[e] = edgeOutcome[i][k];
-          int slot = nextSlot + edge / FAN_IN_BUCKET * FAN_IN_PAD;
+          int slot = Buckets.slot(nextSlot, edge);
           downSlot[e] = bucketed ? slot : upstreamCount[i] == 1 ? SOLE : COUNTED;
           if (bucketed) {
             initialFanIn[slot]++;
@@ -275,7 +270,7 @@ final class Plan {
         }
       }
       if (bucketed) {
-        nextSlot += (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET * FAN_IN_PAD;
+        nextSlot += Buckets.count(upstreamCount[i]) * Buckets.LINE;
       }
     }
 
@@ -330,9 +325,7 @@ final class Plan {
       f |= valueSources[i].length > 0 ? READS_VALUES : 0;
       flags[i] = f;
       initialPending[i] =
-          upstreamCount[i] > FAN_IN_BUCKET
-              ? (upstreamCount[i] + FAN_IN_BUCKET - 1) / FAN_IN_BUCKET
-              : upstreamCount[i];
+          upstreamCount[i] > Buckets.SIZE ? Buckets.count(upstreamCount[i]) : upstreamCount[i];
       terminal[i] = outDegree[i] == 0;
     }
     terminals = new Terminals(terminal);

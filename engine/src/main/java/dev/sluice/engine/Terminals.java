@@ -10,17 +10,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>One shared counter would be decremented by every terminal step, from every worker: on a binary
  * tree that is half the tasks, and the counter's cache line moved between cores on nearly every one
- * of them. So terminal steps are counted in buckets of {@value #BUCKET} consecutive ones, each on
- * its own cache line, and only a bucket that empties counts down the run's counter. Steps close in
+ * of them. So terminal steps are counted in {@link Buckets} of consecutive ones, each on its own
+ * cache line, and only a bucket that empties counts down the run's counter. Steps close in
  * definition order tend to end on the same worker, so buckets are rarely shared.
  */
 final class Terminals {
-  /** Terminal steps per bucket. */
-  static final int BUCKET = 64;
-
-  /** Ints per bucket slot: one cache line, so two buckets never share one. */
-  private static final int PAD = 16;
-
   /** Per step, its bucket's slot in {@link #initial}, or -1 when it is not terminal. */
   private final int[] slotOf;
 
@@ -36,14 +30,14 @@ final class Terminals {
     int count = 0;
     for (int i = 0; i < terminal.length; i++) {
       if (terminal[i]) {
-        slotOf[i] = count / BUCKET * PAD;
+        slotOf[i] = Buckets.slot(0, count);
         count++;
       }
     }
-    buckets = (count + BUCKET - 1) / BUCKET;
-    initial = new int[buckets * PAD];
+    buckets = Buckets.count(count);
+    initial = new int[buckets * Buckets.LINE];
     for (int b = 0; b < buckets; b++) {
-      initial[b * PAD] = Math.min(BUCKET, count - b * BUCKET);
+      initial[b * Buckets.LINE] = Math.min(Buckets.SIZE, count - b * Buckets.SIZE);
     }
   }
 
