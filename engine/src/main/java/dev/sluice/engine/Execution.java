@@ -56,6 +56,14 @@ final class Execution implements RunHandle {
    */
   private static final int HANDOFF_DEGREE = 8;
 
+  /**
+   * A step with more downstream edges than this has them counted down by several threads, if the
+   * executor takes a share ({@link TaskExecutor#offload}): one thread making 10^5 steps ready one
+   * by one was the whole run time of a wide fan-out on the thread pool. Each share costs an object
+   * and a queue operation, a few hundred edges' worth of counting amortizes that.
+   */
+  static final int SPREAD = 256;
+
   final Engine engine;
   final Plan plan;
   final TaskExecutor executor;
@@ -331,13 +339,36 @@ final class Execution implements RunHandle {
    * steps and make ready those whose last upstream this was.
    */
   void stepEnded(int step, int code, boolean afterBody) {
+    // Read once: a flow-level retry may replace them once the run's last terminal step ended,
+    // while this thread still finishes with a step that was not the last.
+    countDown(
+        step,
+        code,
+        plan.downStart[step],
+        plan.downStart[step + 1],
+        afterBody,
+        unfinished,
+        fanIn,
+        soleEdgesUncounted);
+  }
+
+  /**
+   * Counts down the downstream steps of {@code step} over its edges {@code from} to {@code to} (all
+   * of them, or a part another thread was given by {@link #spread}), then those of the steps this
+   * ends without running. The run's counters are passed as read when the step ended.
+   */
+  private void countDown(
+      int step,
+      int code,
+      int from,
+      int to,
+      boolean afterBody,
+      Terminals.Countdown countdown,
+      @Nullable AtomicIntegerArray buckets,
+      boolean soleUncounted) {
     try {
       boolean next = afterBody;
-      // Read once: a flow-level retry may replace them once the run's last terminal step ended,
-      // while this thread still finishes with a step that was not the last.
-      Terminals.Countdown countdown = unfinished;
-      AtomicIntegerArray buckets = fanIn;
-      boolean soleUncounted = soleEdgesUncounted;
+      boolean part = from != plan.downStart[step] || to != plan.downStart[step + 1];
       // Whether this thread's work from the attempt's end to our return stays short and runs no
       // user code, so the next attempt on this thread may start at that end (AttemptNode.handOff):
       // not after a failure (its warning was logged after its end), with listeners, or for a
@@ -352,14 +383,18 @@ final class Execution implements RunHandle {
       int top = 0;
       int i = step;
       int c = code;
+      int start = from;
+      int end = to;
       while (true) {
         int flags = plan.flags[i];
-        if ((flags & Plan.READS_VALUES) != 0) {
+        if (!part && (flags & Plan.READS_VALUES) != 0) {
           release(i);
         }
+        if (end - start > SPREAD) {
+          end = spread(i, c, start, end, countdown, buckets, soleUncounted);
+        }
         int reason = c << 24 | i; // why a downstream that needed i's value cannot run
-        int end = plan.downStart[i + 1];
-        for (int e = plan.downStart[i]; e < end; e++) {
+        for (int e = start; e < end; e++) {
           int d = plan.down[e];
           boolean blocks = c != TaskRunState.OK && !plan.downOutcome[e];
           int slot = plan.downSlot[e];
@@ -399,7 +434,7 @@ final class Execution implements RunHandle {
             }
           }
         }
-        if (countdown.ended(i)) {
+        if (!part && countdown.ended(i)) {
           quick = false;
           finish();
         }
@@ -411,10 +446,41 @@ final class Execution implements RunHandle {
         }
         c = stack[--top];
         i = stack[--top];
+        start = plan.downStart[i];
+        end = plan.downStart[i + 1];
+        part = false;
       }
     } catch (Throwable t) {
       abort(t);
     }
+  }
+
+  /**
+   * Offers the far parts of {@code step}'s edges {@code from} to {@code to} to the executor,
+   * halving what is left each time (each part halves itself again on the thread that takes it),
+   * until a part of at most {@link #SPREAD} edges is left or the executor declines; returns the end
+   * of what is left for the calling thread.
+   */
+  private int spread(
+      int step,
+      int code,
+      int from,
+      int to,
+      Terminals.Countdown countdown,
+      @Nullable AtomicIntegerArray buckets,
+      boolean soleUncounted) {
+    int end = to;
+    while (end - from > SPREAD) {
+      int mid = (from + end) >>> 1;
+      int hi = end;
+      Runnable part =
+          () -> countDown(step, code, mid, hi, false, countdown, buckets, soleUncounted);
+      if (!executor.offload(part)) {
+        break;
+      }
+      end = mid;
+    }
+    return end;
   }
 
   /**

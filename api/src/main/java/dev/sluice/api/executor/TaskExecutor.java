@@ -40,6 +40,18 @@ public interface TaskExecutor extends AutoCloseable {
   }
 
   /**
+   * Offers a share of the engine's own work to another thread: making ready a range of the steps
+   * downstream of a step with very many (a wide fan-out), so that several threads make them ready
+   * at once instead of one thread making them ready one by one. Returns {@code false} if this
+   * executor does not take it, the default (the caller then does the work itself); if it returns
+   * {@code true}, the executor runs {@code work} exactly once, soon, on one of its threads. The
+   * work never blocks; it may offer parts of itself again.
+   */
+  default boolean offload(Runnable work) {
+    return false;
+  }
+
+  /**
    * Called by a thread that waits for {@code done}, typically the caller of a blocking run. An
    * executor that runs attempts on the waiting thread (the local executor) runs them here until
    * {@code done} completes; others just wait, which is the default.

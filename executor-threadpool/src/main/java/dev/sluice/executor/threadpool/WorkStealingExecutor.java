@@ -106,12 +106,19 @@ final class WorkStealingExecutor implements TaskExecutor {
             previous = current;
             current = worker.next;
             worker.next = null;
-            if (current == null && !wasRunning) {
+            while (current == null && !wasRunning) {
               ForkJoinTask<?> queued = pollNextLocalTask();
               if (queued instanceof AttemptTask next) {
                 current = next.attempt;
               } else if (queued != null) {
-                queued.quietlyInvoke(); // not an attempt: run it as the pool would have
+                // Engine work (offload): run it as the pool would have. What it made ready did
+                // not start where the last attempt ended, so the next one reads the clock.
+                queued.quietlyInvoke();
+                previous = null;
+                current = worker.next;
+                worker.next = null;
+              } else {
+                break;
               }
             }
           }
@@ -147,6 +154,22 @@ final class WorkStealingExecutor implements TaskExecutor {
       pool.execute(new AttemptTask(attempt));
     } catch (RejectedExecutionException e) {
       attempt.reject(e);
+    }
+  }
+
+  /**
+   * Takes engine work as a task of the pool, for an idle worker to steal; never with one thread.
+   */
+  @Override
+  public boolean offload(Runnable work) {
+    if (parallelism == 1) {
+      return false;
+    }
+    try {
+      pool.execute(ForkJoinTask.adapt(work));
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // closing: the caller does the work itself
     }
   }
 

@@ -199,6 +199,99 @@ class ThreadPoolExecutorTest {
   }
 
   @Test
+  void aWideFanOutIsMadeReadyBySeveralWorkersAndEachPartRunsOnce() {
+    // The root's worker offers far parts of its 3,000 edges to the pool before counting its own
+    // part. A part's condition runs on the thread that makes the part ready; the first one sleeps,
+    // so the other worker takes an offered part meanwhile and makes those steps ready itself.
+    int width = 3_000;
+    Map<String, String> madeReadyOn = new ConcurrentHashMap<>();
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean slept =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Flow<Integer> flow =
+        Flows.named("wide")
+            .returning(
+                f -> {
+                  var root = f.task("root", () -> 1);
+                  List<Ref<Integer>> parts = new ArrayList<>();
+                  for (int i = 0; i < width; i++) {
+                    String name = "part" + i;
+                    parts.add(
+                        f.task(
+                                name,
+                                root,
+                                x -> {
+                                  runs.merge(name, 1, Integer::sum);
+                                  return x;
+                                })
+                            .onlyIf(
+                                root,
+                                x -> {
+                                  madeReadyOn.put(name, Thread.currentThread().getName());
+                                  if (slept.compareAndSet(false, true)) {
+                                    sleep(200);
+                                  }
+                                  return true;
+                                }));
+                  }
+                  return f.gather("sum", parts, l -> l.stream().mapToInt(Integer::intValue).sum());
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build()) {
+      FlowRun run = sluice.run(flow);
+
+      assertThat(run.result()).isEqualTo(width);
+      assertThat(runs).hasSize(width).allSatisfy((name, count) -> assertThat(count).isEqualTo(1));
+      assertThat(madeReadyOn).hasSize(width);
+      assertThat(Set.copyOf(madeReadyOn.values())).hasSize(2);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aFailedRootEndsEveryPartOfAWideFanOutNotReady() {
+    int width = 2_000;
+    Flow<Integer> flow =
+        Flows.named("wide-failure")
+            .returning(
+                f -> {
+                  Ref<Integer> root =
+                      f.task(
+                          "root",
+                          () -> {
+                            throw new IllegalStateException("no input");
+                          });
+                  List<Ref<Integer>> parts = new ArrayList<>();
+                  for (int i = 0; i < width; i++) {
+                    parts.add(f.task("part" + i, root, x -> x));
+                  }
+                  return f.gather("sum", parts, List::size);
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build()) {
+      for (int round = 0; round < 5; round++) {
+        FlowRun run = sluice.run(flow);
+
+        assertThat(run.state()).isInstanceOf(State.Failed.class);
+        assertThat(run.taskRuns()).hasSize(width + 2);
+        assertThat(run.taskRun("root").orElseThrow().state()).isInstanceOf(State.Failed.class);
+        for (int i = 0; i < width; i++) {
+          assertThat(run.taskRun("part" + i).orElseThrow().state())
+              .isInstanceOf(State.NotReady.class);
+        }
+        assertThat(run.taskRun("sum").orElseThrow().state()).isInstanceOf(State.NotReady.class);
+      }
+    }
+  }
+
+  @Test
   void virtualThreadsRunManyBlockingTasksAtOnce() {
     int tasks = 200;
     CountDownLatch together = new CountDownLatch(tasks);

@@ -198,6 +198,99 @@ class ThreadPoolProperties {
     assertThat(ThreadPoolExecutorTest.leftoverThreads(before)).isEmpty();
   }
 
+  /** One part of a wide fan-out: how it depends on the root and what its condition says. */
+  record Part(boolean outcomeEdge, boolean runs, int fanIn) {}
+
+  @Provide
+  Arbitrary<List<Part>> wideFanOuts() {
+    return Arbitraries.integers()
+        .between(257, 2_048) // more edges than the engine counts on one thread (Execution.SPREAD)
+        .flatMap(
+            width ->
+                Arbitraries.randoms()
+                    .map(
+                        random -> {
+                          List<Part> parts = new ArrayList<>();
+                          for (int i = 0; i < width; i++) {
+                            parts.add(
+                                new Part(
+                                    random.nextInt(4) == 0,
+                                    random.nextInt(10) != 0,
+                                    random.nextInt(3)));
+                          }
+                          return parts;
+                        }));
+  }
+
+  /**
+   * A root with more downstream steps than one thread counts down alone: the workers share them.
+   * Whether the root completes or fails, each part ends exactly as its edge and its condition say,
+   * runs at most once, and each of three fan-ins sees exactly the parts that completed.
+   */
+  @Property(tries = 60)
+  void everyPartOfAWideFanOutEndsAsItsEdgeAndConditionSay(
+      @ForAll("wideFanOuts") List<Part> parts, @ForAll boolean rootFails) {
+    Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+    Flow<Void> flow =
+        Flows.named("wide-random")
+            .define(
+                f -> {
+                  TaskHandle<Integer> root =
+                      f.task(
+                          "root",
+                          () -> {
+                            if (rootFails) {
+                              throw new IOException("root fails");
+                            }
+                            return 1;
+                          });
+                  List<List<Ref<dev.sluice.api.Outcome<Integer>>>> fanIns =
+                      List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                  for (int i = 0; i < parts.size(); i++) {
+                    int k = i;
+                    Part part = parts.get(i);
+                    Ref<?> input = part.outcomeEdge() ? root.outcome() : root;
+                    TaskHandle<Integer> task =
+                        f.gather(
+                                "p" + i,
+                                List.of(input),
+                                values -> {
+                                  calls
+                                      .computeIfAbsent(k, x -> new AtomicInteger())
+                                      .incrementAndGet();
+                                  return k;
+                                })
+                            .onlyIf(f.task("c" + i, () -> part.runs()));
+                    fanIns.get(part.fanIn()).add(task.outcome());
+                  }
+                  for (int g = 0; g < fanIns.size(); g++) {
+                    f.gather("in" + g, fanIns.get(g), values -> values.size());
+                  }
+                });
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "4").build()) {
+      FlowRun run = sluice.run(flow);
+
+      for (int i = 0; i < parts.size(); i++) {
+        Part part = parts.get(i);
+        var state = run.taskRun("p" + i).orElseThrow().state();
+        int ran = calls.getOrDefault(i, new AtomicInteger()).get();
+        if (rootFails && !part.outcomeEdge()) { // a value it needs is missing: never tested
+          assertThat(state).as("p%d", i).isInstanceOf(dev.sluice.api.State.NotReady.class);
+        } else if (!part.runs()) {
+          assertThat(state).as("p%d", i).isInstanceOf(dev.sluice.api.State.Skipped.class);
+        } else {
+          assertThat(state.isCompleted()).as("p%d is %s", i, state).isTrue();
+        }
+        assertThat(ran).as("calls of p%d", i).isEqualTo(state.isCompleted() ? 1 : 0);
+      }
+      for (int g = 0; g < 3; g++) {
+        assertThat(run.taskRun("in" + g).orElseThrow().state().isCompleted()).isTrue();
+      }
+      assertThat(run.taskRuns()).hasSize(1 + 2 * parts.size() + 3);
+    }
+  }
+
   @Provide
   Arbitrary<String> threads() {
     return Arbitraries.of("platform", "virtual");
