@@ -80,6 +80,12 @@ final class Execution implements RunHandle {
   private final TaskRunState[] nodes;
 
   /**
+   * Whether every step has its task run already: once listeners were told of them all at the start,
+   * and in a flow-level retry. Otherwise a step's task run is created when it becomes ready.
+   */
+  private boolean nodesExist;
+
+  /**
    * Per step, one word: the number of upstream edges not ended yet in the low 32 bits, and in the
    * high 32 bits why it cannot run, if an upstream it needs did not complete ({@code code << 24 |
    * upstream}, the worst code wins). One atomic per edge updates both, and the thread that brings
@@ -241,6 +247,7 @@ final class Execution implements RunHandle {
       for (int i = 0; i < nodes.length; i++) {
         create(i).announce();
       }
+      nodesExist = true;
     }
     if (plan.size == 0) {
       finish();
@@ -628,6 +635,7 @@ final class Execution implements RunHandle {
       flowTransition(State.RETRYING);
     }
     try {
+      nodesExist = true; // every step ended, so each has its task run
       int n = nodes.length;
       boolean[] again = new boolean[n];
       int count = 0;
@@ -796,16 +804,18 @@ final class Execution implements RunHandle {
   }
 
   private TaskRunState create(int i, int flags) {
-    TaskRunState node = nodes[i];
-    if (node == null) {
-      node =
-          switch (flags & Plan.KIND) {
-            case Plan.TASK -> new TaskNode(this, i);
-            case Plan.MAP -> new MapNode(this, i);
-            default -> new SubflowNode(this, i);
-          };
-      nodes[i] = node;
+    if (nodesExist) {
+      return nodes[i];
     }
+    // Written without being read first: the other workers write the neighbouring slots, and a
+    // read would fetch the line once more before the write takes it over.
+    TaskRunState node =
+        switch (flags & Plan.KIND) {
+          case Plan.TASK -> new TaskNode(this, i);
+          case Plan.MAP -> new MapNode(this, i);
+          default -> new SubflowNode(this, i);
+        };
+    nodes[i] = node;
     return node;
   }
 
