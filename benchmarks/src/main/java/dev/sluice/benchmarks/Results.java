@@ -202,9 +202,12 @@ public final class Results {
       out.append(
               "- Rounds: at 10^5 tasks, `SLUICE_POOL`, `POOL_LIMIT` and `FUTURE_GRAPH` are each the mean of ")
           .append(mode.equals("full") ? "4 rounds" : "2 rounds of 2 iterations")
-          .append(", one fork of each of the three per shape in a round, the rounds one after the other:")
-          .append(" their ratios are targets, and on this VM a fork's figure depends on where the host")
-          .append(" places its two threads (the pool limit gave 51–129 ns/task on the layered DAG from")
+          .append(
+              ", one fork of each of the three per shape in a round, the rounds one after the other:")
+          .append(
+              " their ratios are targets, and on this VM a fork's figure depends on where the host")
+          .append(
+              " places its two threads (the pool limit gave 51–129 ns/task on the layered DAG from")
           .append(" one fork to the next), so each subject is measured at several moments; their ±")
           .append(" covers how far the rounds differ. Every other figure is one fork.\n");
     }

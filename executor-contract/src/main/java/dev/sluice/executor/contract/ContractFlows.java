@@ -139,6 +139,31 @@ public final class ContractFlows implements FlowProvider {
                     });
               });
 
+  /** More branches than the engine counts down on one thread: an executor may share them out. */
+  static final int WIDE_WIDTH = 1_000;
+
+  static final Flow<Integer> WIDE =
+      named("wide")
+          .returning(
+              f -> {
+                var p = f.param("probe", Probe.class);
+                var source = f.task("source", () -> 1);
+                List<Ref<Integer>> branches = new ArrayList<>();
+                for (int i = 0; i < WIDE_WIDTH; i++) {
+                  int k = i;
+                  branches.add(
+                      f.task(
+                          "branch-" + k,
+                          p,
+                          source,
+                          (probe, x) -> {
+                            probe.ran("branch-" + k);
+                            return x + k;
+                          }));
+                }
+                return f.gather("sum", branches, values -> values.stream().mapToInt(v -> v).sum());
+              });
+
   static final Flow<Integer> CONCURRENT =
       named("concurrent")
           .returning(
@@ -1068,6 +1093,7 @@ public final class ContractFlows implements FlowProvider {
             List.of(
                 CHAIN,
                 FAN,
+                WIDE,
                 CONCURRENT,
                 INNER,
                 OUTER,

@@ -371,6 +371,25 @@ public abstract class ExecutorContract {
     assertThat(run.taskRuns()).allSatisfy(t -> assertThat(t.attempts()).isEqualTo(1));
   }
 
+  /**
+   * A fan-out wider than one thread counts down alone (an executor may take shares of it through
+   * {@code TaskExecutor.offload}): every branch runs exactly once, and the fan-in gets them all.
+   */
+  @Test
+  public void everyBranchOfAWideFanOutRunsOnce() throws Exception {
+    int width = ContractFlows.WIDE_WIDTH;
+    Sluice sluice = open();
+
+    FlowRun run = sluice.run(ContractFlows.WIDE, probed());
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(run.result()).isEqualTo(width + width * (width - 1) / 2);
+    assertThat(probe.ran())
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, width).mapToObj(i -> "branch-" + i).toList());
+    assertThat(run.taskRuns()).hasSize(width + 2);
+  }
+
   /** The executor serves several runs of one Sluice at once, each with its own results. */
   @Test
   public void concurrentRunsOnOneSluiceEachGetTheirOwnResults() throws Exception {
