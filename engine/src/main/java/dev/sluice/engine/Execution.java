@@ -408,7 +408,10 @@ final class Execution implements RunHandle {
         if (c != TaskRunState.OK && !someStepNotCompleted) {
           someStepNotCompleted = true;
         }
-        if (end - start > SPREAD) {
+        // Not if the run is cancelled (what is left is to end steps Cancelled, at once), nor for a
+        // step the run's end waits for: in a flow-level retry a step whose downstream steps all
+        // completed is terminal, and counted as ended before parts of its edges would be.
+        if (end - start > SPREAD && !cancelled && !countdown.counts(i)) {
           end = spread(i, c, start, end, countdown, buckets, soleUncounted);
         }
         int reason = c << 24 | i; // why a downstream that needed i's value cannot run

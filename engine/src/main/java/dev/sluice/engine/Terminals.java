@@ -58,6 +58,11 @@ final class Terminals {
       this.bucketsLeft = bucketsLeft;
     }
 
+    /** Whether {@code step} is one of the steps counted. */
+    boolean counts(int step) {
+      return slotOf[step] >= 0;
+    }
+
     /** Step {@code step} ended: true if it was the last terminal step to end. */
     boolean ended(int step) {
       int slot = slotOf[step];

@@ -44,8 +44,10 @@ public interface TaskExecutor extends AutoCloseable {
    * downstream of a step with very many (a wide fan-out), so that several threads make them ready
    * at once instead of one thread making them ready one by one. Returns {@code false} if this
    * executor does not take it, the default (the caller then does the work itself); if it returns
-   * {@code true}, the executor runs {@code work} exactly once, soon, on one of its threads. The
-   * work never blocks; it may offer parts of itself again.
+   * {@code true}, the executor runs {@code work} exactly once, soon, on one of its threads — or, if
+   * it is closed before a thread took it, on the thread that closes it, as the runs it belongs to
+   * cannot end without it. The work runs no attempt, but it may run user code that decides whether
+   * a step runs (a condition, the items of a map) and may offer parts of itself again.
    */
   default boolean offload(Runnable work) {
     return false;

@@ -2,7 +2,9 @@ package dev.sluice.executor.threadpool;
 
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.TaskExecutor;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -10,6 +12,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +28,9 @@ final class WorkStealingExecutor implements TaskExecutor {
   private final ForkJoinPool pool;
   private final boolean shared;
   private final int parallelism;
+
+  /** Engine work taken by {@link #offload} that no thread has started yet. */
+  private final Set<EngineWork> offloaded = ConcurrentHashMap.newKeySet();
 
   WorkStealingExecutor(int parallelism, boolean shared) {
     this.parallelism = parallelism;
@@ -143,6 +149,60 @@ final class WorkStealingExecutor implements TaskExecutor {
     }
   }
 
+  /**
+   * Engine work offered through {@link #offload}, run exactly once: by the worker that takes it
+   * from the pool, or by {@link #close} if the pool was stopped before any did.
+   */
+  final class EngineWork extends ForkJoinTask<Void> {
+    private final Runnable work;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    EngineWork(Runnable work) {
+      this.work = work;
+    }
+
+    @Override
+    public Void getRawResult() {
+      return null;
+    }
+
+    @Override
+    protected void setRawResult(Void value) {}
+
+    /** Runs the work unless some thread already did. */
+    void runOnce() {
+      if (started.compareAndSet(false, true)) {
+        offloaded.remove(this);
+        work.run();
+      }
+    }
+
+    @Override
+    protected boolean exec() {
+      if (Thread.currentThread() instanceof Worker worker) {
+        // As for an attempt: a condition in the work that waits for a nested flow runs queued
+        // attempts meanwhile (runUntil), which must not drain this worker's queue first.
+        boolean wasRunning = worker.running;
+        Attempt outerNext = worker.next;
+        worker.running = true;
+        worker.next = null;
+        try {
+          runOnce();
+        } finally {
+          Attempt orphan = worker.next;
+          worker.next = outerNext;
+          worker.running = wasRunning;
+          if (orphan != null) {
+            execute(orphan);
+          }
+        }
+      } else {
+        runOnce();
+      }
+      return true;
+    }
+  }
+
   @Override
   public String name() {
     return ThreadPoolExecutorProvider.NAME;
@@ -165,10 +225,13 @@ final class WorkStealingExecutor implements TaskExecutor {
     if (parallelism == 1) {
       return false;
     }
+    EngineWork task = new EngineWork(work);
+    offloaded.add(task);
     try {
-      pool.execute(ForkJoinTask.adapt(work));
+      pool.execute(task);
       return true;
     } catch (RejectedExecutionException e) {
+      offloaded.remove(task);
       return false; // closing: the caller does the work itself
     }
   }
@@ -219,11 +282,24 @@ final class WorkStealingExecutor implements TaskExecutor {
     try {
       if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
         pool.shutdownNow();
+        runDroppedWork();
         pool.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       pool.shutdownNow();
+      runDroppedWork();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Runs on this thread the engine work the stopped pool will never run: the steps it makes ready
+   * end (Cancelled, as their runs were cancelled first, or Crashed when refused), so those runs end
+   * instead of waiting for them forever.
+   */
+  private void runDroppedWork() {
+    for (EngineWork work : offloaded) {
+      work.runOnce();
     }
   }
 

@@ -200,9 +200,10 @@ class ThreadPoolExecutorTest {
 
   @Test
   void aWideFanOutIsMadeReadyBySeveralWorkersAndEachPartRunsOnce() {
-    // The root's worker offers far parts of its 3,000 edges to the pool before counting its own
-    // part. A part's condition runs on the thread that makes the part ready; the first one sleeps,
-    // so the other worker takes an offered part meanwhile and makes those steps ready itself.
+    // The root's worker offers far parts of its 6,000 edges (each part's input and its condition's)
+    // to the pool before counting its own share. A condition runs on the thread that makes its
+    // step ready; the first one sleeps, so the other worker takes an offered part meanwhile and
+    // makes those steps ready itself.
     int width = 3_000;
     Map<String, String> madeReadyOn = new ConcurrentHashMap<>();
     Map<String, Integer> runs = new ConcurrentHashMap<>();
@@ -288,6 +289,54 @@ class ThreadPoolExecutorTest {
         }
         assertThat(run.taskRun("sum").orElseThrow().state()).isInstanceOf(State.NotReady.class);
       }
+    }
+  }
+
+  @Test
+  void closingWhileEveryWorkerIsStuckEndsTheStepsOfAWideFanOutThatNoWorkerMadeReady()
+      throws Exception {
+    // Both workers sit in bodies that ignore their interrupt while far parts of the root's 2,000
+    // edges still wait in the pool's queues, their steps not made ready. The stopped pool never
+    // runs
+    // them: closing runs them on its own thread, so those steps end Cancelled and the run ends.
+    int width = 2_000;
+    CountDownLatch stuck = new CountDownLatch(2);
+    Flow<Void> flow =
+        Flows.named("stuck-wide")
+            .define(
+                f -> {
+                  var root = f.task("root", () -> 1);
+                  for (int i = 0; i < width; i++) {
+                    f.action(
+                        "part" + i,
+                        root,
+                        x -> {
+                          stuck.countDown();
+                          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+                          while (System.nanoTime() < until) {
+                            try {
+                              Thread.sleep(50);
+                            } catch (InterruptedException ignored) {
+                              // stubborn: keeps its worker past the pool's shutdown
+                            }
+                          }
+                        });
+                  }
+                });
+    Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build();
+    var handle = sluice.start(flow, Map.of());
+    assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+
+    sluice.close();
+
+    FlowRun run = handle.future().get(10, TimeUnit.SECONDS);
+    assertThat(run.state()).isInstanceOf(State.Cancelled.class);
+    assertThat(run.taskRuns()).hasSize(width + 1);
+    for (int i = 0; i < width; i++) {
+      assertThat(run.taskRun("part" + i).orElseThrow().state())
+          .as("part%d", i)
+          .isInstanceOf(State.Cancelled.class);
     }
   }
 

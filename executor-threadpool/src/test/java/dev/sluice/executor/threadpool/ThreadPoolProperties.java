@@ -264,7 +264,10 @@ class ThreadPoolProperties {
                     fanIns.get(part.fanIn()).add(task.outcome());
                   }
                   for (int g = 0; g < fanIns.size(); g++) {
-                    f.gather("in" + g, fanIns.get(g), values -> values.size());
+                    f.gather(
+                        "in" + g,
+                        fanIns.get(g),
+                        values -> (int) values.stream().filter(v -> v.isSuccess()).count());
                   }
                 });
     try (Sluice sluice =
@@ -284,8 +287,15 @@ class ThreadPoolProperties {
         }
         assertThat(ran).as("calls of p%d", i).isEqualTo(state.isCompleted() ? 1 : 0);
       }
+      int[] completed = new int[3];
+      for (int i = 0; i < parts.size(); i++) {
+        if (run.taskRun("p" + i).orElseThrow().state().isCompleted()) {
+          completed[parts.get(i).fanIn()]++;
+        }
+      }
       for (int g = 0; g < 3; g++) {
         assertThat(run.taskRun("in" + g).orElseThrow().state().isCompleted()).isTrue();
+        assertThat(run.result("in" + g, Integer.class)).as("in%d", g).isEqualTo(completed[g]);
       }
       assertThat(run.taskRuns()).hasSize(1 + 2 * parts.size() + 3);
     }
