@@ -70,14 +70,12 @@ final class WorkStealingExecutor implements TaskExecutor {
     }
   }
 
-  /** The pool's unit of work: runs an attempt, then the continuations it leaves. */
-  static final class AttemptTask extends ForkJoinTask<Void> {
-    private final Attempt attempt;
-
-    AttemptTask(Attempt attempt) {
-      this.attempt = attempt;
-    }
-
+  /**
+   * A task of this pool. On a worker it runs as an attempt does: marked running, so that a nested
+   * wait (runUntil) does not drain the worker's queue first, with the worker's continuation slot
+   * saved and restored around it, and a continuation it leaves behind handed to the pool.
+   */
+  abstract static class WorkerTask extends ForkJoinTask<Void> {
     @Override
     public Void getRawResult() {
       return null;
@@ -87,47 +85,15 @@ final class WorkStealingExecutor implements TaskExecutor {
     protected void setRawResult(Void value) {}
 
     @Override
-    protected boolean exec() {
-      Thread thread = Thread.currentThread();
-      if (thread instanceof Worker worker) {
+    protected final boolean exec() {
+      if (Thread.currentThread() instanceof Worker worker) {
         // Saved and restored: a worker waiting for a nested flow runs other tasks meanwhile.
         boolean wasRunning = worker.running;
         Attempt outerNext = worker.next;
         worker.running = true;
         worker.next = null;
         try {
-          // The attempt, its continuations, then what else waits in this worker's own queue, back
-          // to back, so each one after the first may take its start from the one before it: this
-          // worker queued them itself after their upstreams ended (never stolen ones, made ready
-          // on another thread at an unrelated time). Not when nested in runUntil: the waiting
-          // task resumes as soon as this attempt is done.
-          Attempt previous = null;
-          Attempt current = attempt;
-          while (current != null) {
-            if (previous == null) {
-              current.run();
-            } else {
-              current.runAfter(previous);
-            }
-            previous = current;
-            current = worker.next;
-            worker.next = null;
-            while (current == null && !wasRunning) {
-              ForkJoinTask<?> queued = pollNextLocalTask();
-              if (queued instanceof AttemptTask next) {
-                current = next.attempt;
-              } else if (queued != null) {
-                // Engine work (offload): run it as the pool would have. What it made ready did
-                // not start where the last attempt ended, so the next one reads the clock.
-                queued.quietlyInvoke();
-                previous = null;
-                current = worker.next;
-                worker.next = null;
-              } else {
-                break;
-              }
-            }
-          }
+          runOn(worker, wasRunning);
         } finally {
           // If an attempt broke its contract by throwing, its continuation still gets a thread.
           Attempt orphan = worker.next;
@@ -138,9 +104,65 @@ final class WorkStealingExecutor implements TaskExecutor {
           }
         }
       } else {
-        attempt.run();
+        runOffPool();
       }
       return true;
+    }
+
+    /** Runs on {@code worker}; {@code nested} if inside another task's wait (runUntil). */
+    abstract void runOn(Worker worker, boolean nested);
+
+    /** Runs on a thread that is not one of the pool's workers. */
+    abstract void runOffPool();
+  }
+
+  /** The pool's unit of work: runs an attempt, then the continuations it leaves. */
+  static final class AttemptTask extends WorkerTask {
+    private final Attempt attempt;
+
+    AttemptTask(Attempt attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    void runOn(Worker worker, boolean nested) {
+      // The attempt, its continuations, then what else waits in this worker's own queue, back to
+      // back, so each one after the first may take its start from the one before it: this worker
+      // queued them itself after their upstreams ended (never stolen ones, made ready on another
+      // thread at an unrelated time). Not when nested in runUntil: the waiting task resumes as
+      // soon as this attempt is done.
+      Attempt previous = null;
+      Attempt current = attempt;
+      while (current != null) {
+        if (previous == null) {
+          current.run();
+        } else {
+          current.runAfter(previous);
+        }
+        previous = current;
+        current = worker.next;
+        worker.next = null;
+        while (current == null && !nested) {
+          ForkJoinTask<?> queued = pollNextLocalTask();
+          if (queued instanceof AttemptTask next) {
+            current = next.attempt;
+          } else if (queued != null) {
+            // Engine work (offload): run it as the pool would have. What it made ready did not
+            // start where the last attempt ended, so the next one reads the clock.
+            queued.quietlyInvoke();
+            previous = null;
+            current = worker.next;
+            worker.next = null;
+          } else {
+            break;
+          }
+        }
+      }
+    }
+
+    @Override
+    void runOffPool() {
+      attempt.run();
     }
 
     /** A task queued in the pool that the current worker may run now, or null. */
@@ -153,21 +175,13 @@ final class WorkStealingExecutor implements TaskExecutor {
    * Engine work offered through {@link #offload}, run exactly once: by the worker that takes it
    * from the pool, or by {@link #close} if the pool was stopped before any did.
    */
-  final class EngineWork extends ForkJoinTask<Void> {
+  final class EngineWork extends WorkerTask {
     private final Runnable work;
     private final AtomicBoolean started = new AtomicBoolean();
 
     EngineWork(Runnable work) {
       this.work = work;
     }
-
-    @Override
-    public Void getRawResult() {
-      return null;
-    }
-
-    @Override
-    protected void setRawResult(Void value) {}
 
     /** Runs the work unless some thread already did. */
     void runOnce() {
@@ -178,28 +192,13 @@ final class WorkStealingExecutor implements TaskExecutor {
     }
 
     @Override
-    protected boolean exec() {
-      if (Thread.currentThread() instanceof Worker worker) {
-        // As for an attempt: a condition in the work that waits for a nested flow runs queued
-        // attempts meanwhile (runUntil), which must not drain this worker's queue first.
-        boolean wasRunning = worker.running;
-        Attempt outerNext = worker.next;
-        worker.running = true;
-        worker.next = null;
-        try {
-          runOnce();
-        } finally {
-          Attempt orphan = worker.next;
-          worker.next = outerNext;
-          worker.running = wasRunning;
-          if (orphan != null) {
-            execute(orphan);
-          }
-        }
-      } else {
-        runOnce();
-      }
-      return true;
+    void runOn(Worker worker, boolean nested) {
+      runOnce();
+    }
+
+    @Override
+    void runOffPool() {
+      runOnce();
     }
   }
 
