@@ -1,13 +1,13 @@
 package dev.sluice;
 
 import dev.sluice.api.Flow;
-import dev.sluice.api.FlowOptions;
 import dev.sluice.api.FlowValidationException;
-import dev.sluice.api.Input;
-import dev.sluice.api.Parameter;
-import dev.sluice.api.Step;
-import dev.sluice.api.TaskBody;
 import dev.sluice.api.TypeRef;
+import dev.sluice.api.spi.FlowOptions;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.Parameter;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.TaskBody;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.sluice;
 
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
-import dev.sluice.api.FlowOptions;
 import dev.sluice.api.FlowProvider;
 import dev.sluice.api.RetryPolicy;
+import dev.sluice.api.spi.FlowOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.sluice;
 
-import dev.sluice.api.Parameter;
+import dev.sluice.api.spi.Parameter;
 import java.lang.reflect.Type;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package dev.sluice;
 
-import dev.sluice.api.Input;
 import dev.sluice.api.Outcome;
+import dev.sluice.api.spi.Input;
 
 /**
  * A typed handle to a value in a flow being defined: a parameter, or a step's result. Pass it to

@@ -1,12 +1,12 @@
 package dev.sluice;
 
 import dev.sluice.api.CachePolicy;
-import dev.sluice.api.Condition;
-import dev.sluice.api.Input;
 import dev.sluice.api.RetryPolicy;
-import dev.sluice.api.Step;
-import dev.sluice.api.TaskBody;
-import dev.sluice.api.TaskOptions;
+import dev.sluice.api.spi.Condition;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.TaskBody;
+import dev.sluice.api.spi.TaskOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

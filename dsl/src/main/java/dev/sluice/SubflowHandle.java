@@ -1,9 +1,9 @@
 package dev.sluice;
 
 import dev.sluice.api.Flow;
-import dev.sluice.api.Input;
-import dev.sluice.api.Step;
-import dev.sluice.api.SubflowStep;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

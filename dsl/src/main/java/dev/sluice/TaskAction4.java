@@ -1,7 +1,7 @@
 package dev.sluice;
 
-import dev.sluice.api.Arguments;
-import dev.sluice.api.TaskBody;
+import dev.sluice.api.spi.Arguments;
+import dev.sluice.api.spi.TaskBody;
 import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 

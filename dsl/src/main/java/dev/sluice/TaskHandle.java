@@ -1,9 +1,9 @@
 package dev.sluice;
 
-import dev.sluice.api.Input;
-import dev.sluice.api.Step;
-import dev.sluice.api.TaskBody;
-import dev.sluice.api.TaskStep;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.TaskBody;
+import dev.sluice.api.spi.TaskStep;
 import java.util.List;
 
 /**

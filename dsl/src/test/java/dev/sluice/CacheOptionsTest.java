@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.Flow;
-import dev.sluice.api.Step;
-import dev.sluice.api.TaskStep;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.TaskStep;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +69,8 @@ class CacheOptionsTest {
     TaskStep<?> plain = (TaskStep<?>) step(flow, "plain");
     assertThat(cached.body().implementation()).isSameAs(fn);
     assertThat(plain.body().implementation()).isSameAs(plain.body());
-    dev.sluice.api.Arguments args =
-        new dev.sluice.api.Arguments() {
+    dev.sluice.api.spi.Arguments args =
+        new dev.sluice.api.spi.Arguments() {
           @Override
           public int size() {
             return 1;

@@ -3,13 +3,13 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.api.Arguments;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.FlowValidationException;
 import dev.sluice.api.State;
-import dev.sluice.api.TaskStep;
 import dev.sluice.api.TypeRef;
+import dev.sluice.api.spi.Arguments;
+import dev.sluice.api.spi.TaskStep;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.api.internal.Durations;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;

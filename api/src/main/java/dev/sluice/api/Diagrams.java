@@ -1,5 +1,12 @@
 package dev.sluice.api;
 
+import dev.sluice.api.spi.Condition;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.MapStep;
+import dev.sluice.api.spi.Parameter;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
+import dev.sluice.api.spi.TaskStep;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,5 +1,10 @@
 package dev.sluice.api;
 
+import dev.sluice.api.spi.FlowOptions;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.Parameter;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashMap;

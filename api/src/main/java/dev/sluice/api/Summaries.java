@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.api.internal.Durations;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,11 +1,8 @@
 package dev.sluice.api;
 
-import java.lang.reflect.Array;
-import java.lang.reflect.GenericArrayType;
+import dev.sluice.api.internal.Types;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
-import java.lang.reflect.WildcardType;
 import java.util.Objects;
 
 /**
@@ -49,27 +46,7 @@ public abstract class TypeRef<T> {
 
   /** The raw class of the captured type. */
   public final Class<?> rawType() {
-    return rawType(type);
-  }
-
-  /** The raw class of any type. */
-  static Class<?> rawType(Type type) {
-    if (type instanceof Class<?> c) {
-      return c;
-    }
-    if (type instanceof ParameterizedType p) {
-      return (Class<?>) p.getRawType();
-    }
-    if (type instanceof GenericArrayType array) {
-      return Array.newInstance(rawType(array.getGenericComponentType()), 0).getClass();
-    }
-    if (type instanceof TypeVariable<?> variable && variable.getBounds().length > 0) {
-      return rawType(variable.getBounds()[0]);
-    }
-    if (type instanceof WildcardType wildcard && wildcard.getUpperBounds().length > 0) {
-      return rawType(wildcard.getUpperBounds()[0]);
-    }
-    return Object.class;
+    return Types.rawType(type);
   }
 
   @Override

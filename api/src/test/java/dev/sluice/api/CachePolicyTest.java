@@ -3,6 +3,7 @@ package dev.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.api.spi.TaskOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

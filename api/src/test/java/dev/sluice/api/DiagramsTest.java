@@ -2,6 +2,14 @@ package dev.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.api.spi.Condition;
+import dev.sluice.api.spi.FlowOptions;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.MapStep;
+import dev.sluice.api.spi.Parameter;
+import dev.sluice.api.spi.SubflowStep;
+import dev.sluice.api.spi.TaskOptions;
+import dev.sluice.api.spi.TaskStep;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import dev.sluice.api.spi.Condition;
+import dev.sluice.api.spi.FlowOptions;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.MapStep;
+import dev.sluice.api.spi.Parameter;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
+import dev.sluice.api.spi.TaskOptions;
+import dev.sluice.api.spi.TaskStep;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

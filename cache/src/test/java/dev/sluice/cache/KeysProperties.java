@@ -3,10 +3,10 @@ package dev.sluice.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.TaskFunction0;
-import dev.sluice.api.Arguments;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.cache.KeyRequest;
+import dev.sluice.api.spi.Arguments;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.cli.KnownSettings.Setting;
-import dev.sluice.engine.Settings;
+import dev.sluice.engine.internal.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ final class ConfigCommand {
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(dev.sluice.engine.Json.outputWriter().writeValueAsString(rows));
+        out.println(dev.sluice.engine.internal.Json.outputWriter().writeValueAsString(rows));
         out.flush();
       } else {
         Table table = new Table("SETTING", "VALUE", "SOURCE");

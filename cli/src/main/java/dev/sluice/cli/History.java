@@ -7,7 +7,7 @@ import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreException;
 import dev.sluice.api.store.RunStores;
-import dev.sluice.engine.Settings;
+import dev.sluice.engine.internal.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

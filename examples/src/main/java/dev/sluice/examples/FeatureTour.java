@@ -2,13 +2,13 @@ package dev.sluice.examples;
 
 import dev.sluice.Flows;
 import dev.sluice.Sluice;
-import dev.sluice.api.Durations;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.Outcome;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.RunListener;
 import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.internal.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.sluice.examples;
 
 import dev.sluice.Sluice;
-import dev.sluice.api.Durations;
 import dev.sluice.api.FlowRun;
+import dev.sluice.api.internal.Durations;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;

@@ -1,7 +1,7 @@
 package dev.sluice.api.cache;
 
-import dev.sluice.api.Arguments;
 import dev.sluice.api.CachePolicy;
+import dev.sluice.api.spi.Arguments;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param taskVersion the task's version option (part of its identity)
  * @param policy the task's cache policy
  * @param implementation the object whose code the task runs ({@link
- *     dev.sluice.api.TaskBody#implementation()})
+ *     dev.sluice.api.spi.TaskBody#implementation()})
  * @param declaredType the step's declared result type ({@code Object.class} when unknown)
  * @param inputNames the name of each input, in argument order
  * @param inputs the input values, in argument order (read, never copied)

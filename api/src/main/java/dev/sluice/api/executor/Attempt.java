@@ -1,6 +1,6 @@
 package dev.sluice.api.executor;
 
-import dev.sluice.api.Arguments;
+import dev.sluice.api.spi.Arguments;
 import java.lang.reflect.Type;
 import java.util.UUID;
 

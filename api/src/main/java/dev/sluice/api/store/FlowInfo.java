@@ -1,10 +1,10 @@
 package dev.sluice.api.store;
 
 import dev.sluice.api.Flow;
-import dev.sluice.api.Input;
-import dev.sluice.api.MapStep;
-import dev.sluice.api.Step;
-import dev.sluice.api.SubflowStep;
+import dev.sluice.api.spi.Input;
+import dev.sluice.api.spi.MapStep;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
 import java.util.List;
 import java.util.Objects;
 

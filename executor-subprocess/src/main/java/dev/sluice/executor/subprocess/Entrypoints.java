@@ -2,8 +2,8 @@ package dev.sluice.executor.subprocess;
 
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowProvider;
-import dev.sluice.api.Step;
-import dev.sluice.api.SubflowStep;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

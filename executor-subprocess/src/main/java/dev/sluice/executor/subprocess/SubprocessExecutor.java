@@ -2,11 +2,11 @@ package dev.sluice.executor.subprocess;
 
 import dev.sluice.api.Flow;
 import dev.sluice.api.NonRetryableException;
-import dev.sluice.api.Step;
-import dev.sluice.api.SubflowStep;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.SubflowStep;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

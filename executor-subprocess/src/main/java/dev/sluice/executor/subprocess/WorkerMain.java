@@ -2,13 +2,13 @@ package dev.sluice.executor.subprocess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.api.Arguments;
 import dev.sluice.api.Flow;
-import dev.sluice.api.MapStep;
 import dev.sluice.api.NonRetryableException;
-import dev.sluice.api.Step;
-import dev.sluice.api.TaskBody;
-import dev.sluice.api.TaskStep;
+import dev.sluice.api.spi.Arguments;
+import dev.sluice.api.spi.MapStep;
+import dev.sluice.api.spi.Step;
+import dev.sluice.api.spi.TaskBody;
+import dev.sluice.api.spi.TaskStep;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;

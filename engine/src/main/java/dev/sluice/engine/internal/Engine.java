@@ -1,0 +1,169 @@
+package dev.sluice.engine.internal;
+
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.RunHandle;
+import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.store.RunStore;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.InstantSource;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs flows. Created by {@link EngineComponent} (users get one through {@code Sluice.builder()});
+ * thread-safe; any number of flow runs may be in progress at once.
+ */
+@Singleton
+public final class Engine implements AutoCloseable {
+  final TaskExecutor executor;
+  final Timer timer;
+  final Listeners listeners;
+  final InstantSource clock;
+  final Mdc mdc = new Mdc();
+  final ConcurrencyLimits limits;
+  final TaskCaching caching;
+  private final Recording recording;
+  private final boolean retainResults;
+  private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  // Dagger builds the arguments in this order: the ones that only read settings (and may reject
+  // a bad one) come first, so such an error leaves no thread or open store behind.
+  @Inject
+  Engine(
+      ConcurrencyLimits limits,
+      TaskCaching caching,
+      InstantSource clock,
+      EngineConfiguration configuration,
+      TaskExecutor executor,
+      Recording recording,
+      Listeners listeners,
+      Timer timer) {
+    this.limits = limits;
+    this.caching = caching;
+    this.recording = recording;
+    this.executor = executor;
+    this.timer = timer;
+    this.listeners = listeners;
+    this.clock = clock;
+    this.retainResults = configuration.retainResults();
+  }
+
+  /**
+   * Starts a run of {@code flow} and returns at once with its handle. With the local executor the
+   * run's attempts execute on this thread before it returns (delayed retries excepted).
+   *
+   * @throws dev.sluice.api.ParameterException before anything runs, listing every missing, unknown
+   *     or uncoercible parameter
+   */
+  public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
+    if (closed) {
+      throw new IllegalStateException(
+          "this Sluice instance is closed; create a new one to run flows");
+    }
+    Execution execution = prepare(flow, parameters, null);
+    execution.begin();
+    return execution;
+  }
+
+  /**
+   * Runs {@code flow} and waits for it to end. Returns the run whatever its final state; read
+   * {@link FlowRun#state()} to see how it went.
+   */
+  public FlowRun run(Flow<?> flow, Map<String, ?> parameters) {
+    return start(flow, parameters).await();
+  }
+
+  /** Binds parameters and creates the run, without starting it. */
+  Execution prepare(Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent) {
+    Objects.requireNonNull(flow, "flow");
+    Objects.requireNonNull(parameters, "parameters");
+    Plan plan = plans.get(flow);
+    if (plan == null) {
+      // Before the first run: a flow the executor cannot run fails here. Outside the map's lock,
+      // since a check may scan the class path; two first runs at once may both check.
+      executor.check(flow);
+      plan = plans.computeIfAbsent(flow, f -> new Plan(f, limits));
+    }
+    @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
+    boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
+    Execution execution = new Execution(this, plan, values, parent, release);
+    if (recording.active()) {
+      try {
+        recording.created(execution, flow);
+      } catch (RuntimeException | LinkageError e) {
+        // Recording never breaks a run, as a listener never does (see Listeners).
+        LoggerFactory.getLogger(Engine.class)
+            .warn("Flow run of '{}' is not recorded: {}", flow.name(), e.toString(), e);
+      }
+    }
+    return execution;
+  }
+
+  /**
+   * Cancels the flow run with this id, if it is in progress here (see {@link RunHandle#cancel}).
+   *
+   * @return false if no such run is in progress
+   */
+  public boolean cancel(UUID flowRunId, String reason) {
+    Execution execution = active.get(flowRunId);
+    return execution != null && execution.cancel(reason);
+  }
+
+  /** Concurrency slots in use, per limited tag; all zero when nothing runs. */
+  public Map<String, Integer> concurrencySlotsInUse() {
+    return limits.inUse();
+  }
+
+  /** The executor attempts run on. */
+  public TaskExecutor executor() {
+    return executor;
+  }
+
+  /** A run started; it is cancelled if the engine closes before it ends. */
+  void started(Execution execution) {
+    active.put(execution.id, execution);
+  }
+
+  /** A run ended. */
+  void ended(Execution execution) {
+    active.remove(execution.id);
+  }
+
+  /** The run store this engine records into, when run history is on. */
+  public Optional<RunStore> runStore() {
+    return recording.store();
+  }
+
+  /**
+   * Cancels the runs still in progress (they end Cancelled), then closes the executor and the
+   * timer, then commits the run history and closes the run store.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    for (Execution execution : active.values()) {
+      execution.cancel("the Sluice instance was closed");
+    }
+    try {
+      executor.close();
+    } finally {
+      try {
+        timer.close();
+        caching.close();
+      } finally {
+        recording.close();
+      }
+    }
+  }
+}

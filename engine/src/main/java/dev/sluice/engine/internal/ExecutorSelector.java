@@ -1,0 +1,55 @@
+package dev.sluice.engine.internal;
+
+import dev.sluice.api.executor.ExecutorProvider;
+import dev.sluice.api.executor.ExecutorSettings;
+import dev.sluice.api.executor.TaskExecutor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chooses the executor: by name in code, else the {@code executor} setting ({@code sluice.executor}
+ * / {@code SLUICE_EXECUTOR}), else the available provider with the highest priority (the thread
+ * pool when present, else local). Providers are found with {@link ServiceLoader}.
+ */
+final class ExecutorSelector {
+  private ExecutorSelector() {}
+
+  static TaskExecutor select(@Nullable String name, Settings settings, ClassLoader loader) {
+    List<ExecutorProvider> providers = new ArrayList<>();
+    ServiceLoader.load(ExecutorProvider.class, loader).forEach(providers::add);
+    String wanted = name != null ? name : settings.get("executor").orElse(null);
+    ExecutorSettings executorSettings = new ExecutorSettings(settings.withPrefix("executor"));
+    if (wanted == null) {
+      return providers.stream()
+          .max(Comparator.comparingInt(ExecutorProvider::priority))
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no Sluice executor is on the classpath; add the dependency"
+                          + " dev.sluice:sluice-executor-local (or -threadpool)"))
+          .create(executorSettings);
+    }
+    String key = wanted.strip().toLowerCase(Locale.ROOT);
+    for (ExecutorProvider provider : providers) {
+      if (provider.name().equals(key)) {
+        return provider.create(executorSettings);
+      }
+    }
+    List<String> available =
+        providers.stream().map(ExecutorProvider::name).sorted().distinct().toList();
+    throw new IllegalArgumentException(
+        "unknown executor '"
+            + wanted
+            + "'"
+            + (name != null ? "" : " (from the sluice.executor setting)")
+            + "; available: "
+            + (available.isEmpty() ? "none (add sluice-executor-local)" : available)
+            + ". Choose one of these, or add the module that provides '"
+            + wanted
+            + "'");
+  }
+}

@@ -1,0 +1,52 @@
+package dev.sluice.engine.internal;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs engine actions later: retries after their delay, attempt timeouts. One daemon thread for the
+ * whole engine, so a waiting retry holds no worker thread. Actions must be short; they hand real
+ * work to the executor.
+ */
+@Singleton
+final class Timer implements AutoCloseable {
+  private final ScheduledThreadPoolExecutor scheduler;
+
+  @Inject
+  Timer() {
+    scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new TimerThread(r);
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  /** The timer's thread, recognizable so that it never runs task code itself. */
+  private static final class TimerThread extends Thread {
+    TimerThread(Runnable r) {
+      super(r, "sluice-timer");
+    }
+  }
+
+  /** Whether the current thread is a timer thread (of any engine). */
+  static boolean onTimerThread() {
+    return Thread.currentThread() instanceof TimerThread;
+  }
+
+  ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+    return scheduler.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
