@@ -4,6 +4,7 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
 import dev.sluice.api.RunListener;
+import dev.sluice.api.RunOptions;
 import dev.sluice.api.executor.TaskExecutor;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.engine.internal.Engine;
@@ -69,6 +70,25 @@ public final class Sluice implements AutoCloseable {
    */
   public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
     return engine.start(flow, parameters);
+  }
+
+  /**
+   * Starts {@code flow} as identified by {@code options} — an id created elsewhere (a run a server
+   * scheduled), a name, tags, an idempotency key — and returns its handle at once. A run still in
+   * progress on this instance with the same id, or of the same flow with the same idempotency key,
+   * is returned instead of starting a second one.
+   *
+   * {@snippet :
+   * RunHandle run = sluice.start(flow, Map.of(), RunOptions.none().withIdempotencyKey("2026-12-07"));
+   * }
+   */
+  public RunHandle start(Flow<?> flow, Map<String, ?> parameters, RunOptions options) {
+    return engine.start(flow, parameters, options);
+  }
+
+  /** Runs {@code flow} as identified by {@code options} and waits for it to end. */
+  public FlowRun run(Flow<?> flow, Map<String, ?> parameters, RunOptions options) {
+    return engine.run(flow, parameters, options);
   }
 
   /**

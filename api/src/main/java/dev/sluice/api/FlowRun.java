@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,16 @@ public interface FlowRun {
 
   /** For a sub-flow run, the task run of the parent step that started it. */
   Optional<UUID> parentTaskRunId();
+
+  /** The name the run was started with ({@link RunOptions#name()}), if any. */
+  default Optional<String> runName() {
+    return Optional.empty();
+  }
+
+  /** The tags the run was started with ({@link RunOptions#tags()}); empty when none. */
+  default Set<String> tags() {
+    return Set.of();
+  }
 
   /** Its current (for a finished run: final) state. */
   State state();

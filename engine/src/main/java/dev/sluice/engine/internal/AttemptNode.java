@@ -3,15 +3,11 @@ package dev.sluice.engine.internal;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskTimeoutException;
-import dev.sluice.api.cache.CacheHit;
-import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
 import dev.sluice.api.executor.AttemptInvoker;
 import dev.sluice.api.spi.Arguments;
 import dev.sluice.api.spi.TaskBody;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -21,43 +17,12 @@ import org.jspecify.annotations.Nullable;
  * A task run whose attempts run a {@link TaskBody} on the executor: a task step or one element of a
  * mapped step. It is its own {@link Attempt}: the executor calls {@link #run()}, which runs the
  * body and settles the attempt, so no future is allocated per attempt.
+ *
+ * <p>The last layer of the task-run classes (see {@link InterruptibleRun}): dispatching an attempt
+ * (after its slots, {@link SlottedRun}, and the cache, {@link CacheableRun}), running it, its
+ * timeout, cancellation and rejection.
  */
-abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
-  // How an attempt that runs is decided by someone else (a timeout, a cancellation) without a
-  // fence on the hot path. The runner takes the task run with one CAS (QUEUED -> RUNNING), records
-  // the start, then publishes `runner` and `recorded` with release stores. An interrupter counts
-  // itself in `interrupters`, wins the CAS RUNNING -> OWNED, waits until `recorded` reaches the
-  // attempt (so the history is no longer being written), interrupts `runner`, and counts itself
-  // out. A runner whose outcome CAS fails waits until `interrupters` is zero before it clears its
-  // interrupt flag, so no interrupt meant for this attempt reaches the next task on its thread.
-  private @Nullable Thread runner;
-  private int recorded;
-  private int interrupters;
-
-  private static final VarHandle RUNNER;
-  private static final VarHandle RECORDED;
-  private static final VarHandle INTERRUPTERS;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      RUNNER = lookup.findVarHandle(AttemptNode.class, "runner", Thread.class);
-      RECORDED = lookup.findVarHandle(AttemptNode.class, "recorded", int.class);
-      INTERRUPTERS = lookup.findVarHandle(AttemptNode.class, "interrupters", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** The concurrency slots each attempt needs, or null when none of its tags is limited. */
-  final ConcurrencyLimits.Slot @Nullable [] slots;
-
-  /** For a task with a cache policy, its key and role once looked up; null otherwise. */
-  @Nullable CacheRun cacheRun;
-
-  /** The slots of the current attempt, held or awaited; owner only. */
-  private ConcurrencyLimits.@Nullable Permit permit;
-
+abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
   /**
    * Once an attempt's {@code run} returns: the instant it ended, if the bookkeeping that followed
    * on its thread was short (see {@code Execution.stepEnded}), so that an attempt the executor runs
@@ -67,14 +32,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   AttemptNode(Execution execution, int index) {
     super(execution, index);
-    Plan plan = execution.plan;
-    this.slots = (plan.flags[index] & Plan.SLOTS) != 0 ? plan.slots[index] : null;
   }
 
   abstract TaskBody body();
-
-  /** Stores the result of a successful attempt; owner only. */
-  abstract void storeResult(@Nullable Object value);
 
   /**
    * Hands the next attempt to the executor; the caller owns the task run. With {@code next}, the
@@ -125,16 +85,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  /** Asks for the next attempt's slots; true if they are held now. Owner only. */
-  private boolean admitted() {
-    permit = execution.engine.limits.admit(this);
-    return permit.held;
-  }
-
   /** The slots are taken: record the wait, then publish QUEUED. Owner only. */
   private void waitForSlots(int queued) {
     transition(new State.AwaitingConcurrencySlot(tags()));
-    ConcurrencyLimits.Permit awaited = permit;
+    ConcurrencyLimits.Permit awaited = permit();
     phase = queued;
     if (execution.engine.limits.recorded(awaited)) {
       hand(); // granted while we were recording
@@ -144,51 +98,9 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  private java.util.Set<String> tags() {
-    java.util.Set<String> tags = new java.util.TreeSet<>();
-    for (ConcurrencyLimits.Slot slot : slots) {
-      tags.add(slot.tag);
-    }
-    return tags;
-  }
-
-  /** Another task run's release granted this waiting one its slots. */
+  @Override
   final void startGranted() {
     hand();
-  }
-
-  /** Gives back the current attempt's slots: its code is not running. Owner only. */
-  private void releaseNow() {
-    ConcurrencyLimits.Permit current = permit;
-    if (current != null) {
-      permit = null;
-      execution.engine.limits.release(current);
-    }
-  }
-
-  /**
-   * Detaches the current attempt's slots, decided while its code may still run: they are given back
-   * when the code returns ({@link #runAttempt}), or after the grace period if it ignores its
-   * interrupt. Owner only; call before anything can start another attempt.
-   */
-  private void releaseWhenCodeReturns() {
-    ConcurrencyLimits.Permit current = permit;
-    if (current == null) {
-      return;
-    }
-    permit = null;
-    ConcurrencyLimits limits = execution.engine.limits;
-    execution.timer.schedule(
-        () -> {
-          if (limits.release(current)) {
-            log.warn(
-                "Task run '{}' still runs {} after it was timed out or cancelled; its concurrency"
-                    + " slots are released anyway",
-                name(),
-                limits.grace());
-          }
-        },
-        limits.grace().toNanos());
   }
 
   @Override
@@ -295,7 +207,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   private int runAttempt(
       int attempt, int running, @Nullable AttemptInvoker invoker, long startedAt) {
-    ConcurrencyLimits.Permit mine = permit; // released when this attempt's code returns
+    ConcurrencyLimits.Permit mine = permit(); // released when this attempt's code returns
     // Dekker with cancel(): it sets `cancelled`, then tries the phase; our CAS to RUNNING came
     // first, so either it sees RUNNING or we see `cancelled` here.
     if (execution.cancelled) {
@@ -303,8 +215,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
         releaseNow();
         return endCancelled();
       }
-      RECORDED.setRelease(this, attempt); // nothing to record: let the canceller go on
-      awaitInterrupters();
+      yieldToInterrupter(attempt); // nothing to record: let the canceller go on
       releaseCode(mine);
       return PENDING_OUTCOME;
     }
@@ -324,8 +235,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
       firstStartNanos = start;
     }
     transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
-    RUNNER.setRelease(this, Thread.currentThread());
-    RECORDED.setRelease(this, attempt);
+    recordRunner(attempt);
     long timeoutNanos = (flags & Plan.TIMEOUT) != 0 ? plan.timeoutNanos[index] : 0;
     ScheduledFuture<?> timer =
         timeoutNanos == 0
@@ -407,44 +317,6 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  /** The code of an attempt decided by someone else returned: its slots can go. */
-  private void releaseCode(ConcurrencyLimits.@Nullable Permit mine) {
-    if (mine != null) {
-      execution.engine.limits.release(mine);
-    }
-  }
-
-  /**
-   * Decides running attempt {@code attempt} from outside (a timeout, a cancellation): takes the
-   * task run, waits until the runner has recorded the start, and interrupts it. Returns false if
-   * the attempt was already decided.
-   */
-  private boolean takeOverRunning(int attempt) {
-    INTERRUPTERS.getAndAdd(this, 1);
-    try {
-      if (!casPhase(phase(attempt, RUNNING), phase(attempt, OWNED))) {
-        return false;
-      }
-      while ((int) RECORDED.getAcquire(this) < attempt) {
-        Thread.onSpinWait(); // the runner is between its CAS and the record: a few instructions
-      }
-      if (RUNNER.getAcquire(this) instanceof Thread thread && attempts == attempt) {
-        thread.interrupt();
-      }
-      return true;
-    } finally {
-      INTERRUPTERS.getAndAdd(this, -1);
-    }
-  }
-
-  /** Waits until no interrupt meant for this attempt is on its way, then clears this thread's. */
-  private void awaitInterrupters() {
-    while ((int) INTERRUPTERS.getVolatile(this) > 0) {
-      Thread.onSpinWait();
-    }
-    Thread.interrupted();
-  }
-
   @Override
   final void cancel() {
     int current = phase;
@@ -480,95 +352,10 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
     }
   }
 
-  // ---- caching (see TaskCaching); only tasks with a cache policy get here
-
-  /** A cached task run's key, and whether it computes the key for others. Owner only. */
-  static final class CacheRun {
-    final @Nullable CacheKey key;
-    boolean leader;
-    TaskCaching.@Nullable Flight flight;
-
-    CacheRun(@Nullable CacheKey key) {
-      this.key = key;
-    }
-  }
-
-  /** The attempt found its result cached: end Cached. Returns the end code. */
-  final int endCached(int attempt, int running, CacheHit hit, CacheKey key) {
-    if (!casPhase(running, phase(attempt, OWNED))) {
-      return lostToCanceller(attempt);
-    }
-    releaseNow();
-    storeResult(hit.value());
-    error = null;
-    endNanos = System.nanoTime();
-    transition(new State.Cached(key.value(), hit.source()), endNanos);
-    return OK;
-  }
-
-  /** Strict mode: an input cannot be encoded, so the task fails without running. */
-  final int failUncacheable(int attempt, int running, Exception cause) {
-    if (!casPhase(running, phase(attempt, OWNED))) {
-      return lostToCanceller(attempt);
-    }
-    releaseNow();
-    error = cause;
-    endNanos = System.nanoTime();
-    State.Failed end = new State.Failed(cause);
-    transition(end);
-    log.warn("Task run '{}' failed (strict caching): {}", name(), cause.getMessage());
-    return FAIL;
-  }
-
-  /**
-   * Another task run computes the same key: wait for it without a thread or slots. When its flight
-   * ends, {@link #redispatch()} brings this one back to look the key up again.
-   */
-  final int parkBehind(TaskCaching.Flight flight, int attempt, int running) {
-    if (!casPhase(running, phase(attempt, OWNED))) {
-      return lostToCanceller(attempt);
-    }
-    releaseNow();
-    int queued = phase(attempt, QUEUED);
-    phase = queued; // a full fence: Dekker with cancel(), which sets `cancelled` then reads this
-    if (!flight.park(this)) {
-      redispatch(); // it ended meanwhile: look again, as if woken
-      return PENDING_OUTCOME;
-    }
-    if (execution.cancelled && casPhase(queued, phase(attempt, OWNED))) {
-      return endCancelled();
-    }
-    return PENDING_OUTCOME;
-  }
-
-  /** A canceller took the task run while the cache was consulted: let it finish, then let go. */
-  private int lostToCanceller(int attempt) {
-    ConcurrencyLimits.Permit mine = permit;
-    RECORDED.setRelease(this, attempt);
-    awaitInterrupters();
-    releaseCode(mine);
-    return PENDING_OUTCOME;
-  }
-
-  /** The task run ended: if it computed a key for others, let them go on. */
-  final void cachingEnded() {
-    CacheRun cached = cacheRun;
-    if (cached != null) {
-      execution.engine.caching.ended(cached);
-    }
-  }
-
   @Override
   void reset() {
     super.reset();
-    cacheRun = null; // a flow-level retry looks the key up again
     handoff = 0;
-  }
-
-  @Override
-  final @Nullable String cacheKey() {
-    CacheRun cached = cacheRun;
-    return cached == null || cached.key == null ? null : cached.key.value();
   }
 
   @Override

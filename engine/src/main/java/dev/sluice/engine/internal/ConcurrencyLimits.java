@@ -47,13 +47,13 @@ final class ConcurrencyLimits {
 
   /** The slots of one attempt. All fields are guarded by the lock. */
   static final class Permit {
-    final AttemptNode node;
+    final SlottedRun node;
     boolean held;
     boolean waiting;
     boolean released;
     boolean recorded;
 
-    Permit(AttemptNode node) {
+    Permit(SlottedRun node) {
       this.node = node;
     }
   }
@@ -104,7 +104,7 @@ final class ConcurrencyLimits {
    * A permit for {@code node}'s next attempt: held at once if all its slots are free, else queued.
    * For a queued permit the caller records that the attempt waits, then calls {@link #recorded}.
    */
-  Permit admit(AttemptNode node) {
+  Permit admit(SlottedRun node) {
     Permit permit = new Permit(node);
     lock.lock();
     try {

@@ -3,6 +3,7 @@ package dev.sluice.engine.internal;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
+import dev.sluice.api.RunOptions;
 import dev.sluice.api.executor.TaskExecutor;
 import dev.sluice.api.store.RunStore;
 import jakarta.inject.Inject;
@@ -35,6 +36,14 @@ public final class Engine implements AutoCloseable {
   private final boolean retainResults;
   private final Map<Flow<?>, Plan> plans = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
+
+  /**
+   * Runs in progress started with an idempotency key, by flow name and key. Starts and ends of runs
+   * with an id or a key given update it and {@code active} under {@code claims}.
+   */
+  private final Map<String, Execution> byIdempotencyKey = new ConcurrentHashMap<>();
+
+  private final Object claims = new Object();
   private volatile boolean closed;
 
   // Dagger builds the arguments in this order: the ones that only read settings (and may reject
@@ -67,13 +76,51 @@ public final class Engine implements AutoCloseable {
    *     or uncoercible parameter
    */
   public RunHandle start(Flow<?> flow, Map<String, ?> parameters) {
+    return start(flow, parameters, RunOptions.none());
+  }
+
+  /**
+   * Starts a run of {@code flow} identified by {@code options}. A run still in progress here with
+   * the same id, or of the same flow with the same idempotency key, is returned instead of starting
+   * another one (see {@link RunOptions}).
+   *
+   * @throws dev.sluice.api.ParameterException before anything runs, listing every missing, unknown
+   *     or uncoercible parameter
+   */
+  public RunHandle start(Flow<?> flow, Map<String, ?> parameters, RunOptions options) {
+    Objects.requireNonNull(options, "options");
     if (closed) {
       throw new IllegalStateException(
           "this Sluice instance is closed; create a new one to run flows");
     }
-    Execution execution = prepare(flow, parameters, null);
+    Execution execution;
+    if (options.id() == null && options.idempotencyKey() == null) {
+      execution = prepare(flow, parameters, null, options);
+    } else {
+      // Claimed under one lock, so two starts with the same id or key cannot both begin a run;
+      // starts without either never take it.
+      synchronized (claims) {
+        Execution existing = options.id() == null ? null : active.get(options.id());
+        String key = keyOf(flow.name(), options.idempotencyKey());
+        if (existing == null && key != null) {
+          existing = byIdempotencyKey.get(key);
+        }
+        if (existing != null) {
+          return existing;
+        }
+        execution = prepare(flow, parameters, null, options);
+        active.put(execution.id, execution);
+        if (key != null) {
+          byIdempotencyKey.put(key, execution);
+        }
+      }
+    }
     execution.begin();
     return execution;
+  }
+
+  private static @Nullable String keyOf(String flowName, @Nullable String idempotencyKey) {
+    return idempotencyKey == null ? null : flowName + '\u0000' + idempotencyKey;
   }
 
   /**
@@ -84,8 +131,14 @@ public final class Engine implements AutoCloseable {
     return start(flow, parameters).await();
   }
 
+  /** Runs {@code flow} as identified by {@code options} and waits for it to end. */
+  public FlowRun run(Flow<?> flow, Map<String, ?> parameters, RunOptions options) {
+    return start(flow, parameters, options).await();
+  }
+
   /** Binds parameters and creates the run, without starting it. */
-  Execution prepare(Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent) {
+  Execution prepare(
+      Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent, RunOptions options) {
     Objects.requireNonNull(flow, "flow");
     Objects.requireNonNull(parameters, "parameters");
     Plan plan = plans.get(flow);
@@ -97,7 +150,7 @@ public final class Engine implements AutoCloseable {
     }
     @Nullable Object[] values = ParameterBinder.bind(flow.name(), plan.parameters, parameters);
     boolean release = !retainResults && plan.options.retryPolicy().retries() == 0;
-    Execution execution = new Execution(this, plan, values, parent, release);
+    Execution execution = new Execution(this, plan, values, parent, release, options);
     if (recording.active()) {
       try {
         recording.created(execution, flow);
@@ -137,7 +190,17 @@ public final class Engine implements AutoCloseable {
 
   /** A run ended. */
   void ended(Execution execution) {
-    active.remove(execution.id);
+    String key = execution.options.idempotencyKey();
+    if (execution.options.id() == null && key == null) {
+      active.remove(execution.id);
+      return;
+    }
+    synchronized (claims) {
+      active.remove(execution.id, execution);
+      if (key != null) {
+        byIdempotencyKey.remove(keyOf(execution.plan.flowName, key), execution);
+      }
+    }
   }
 
   /** The run store this engine records into, when run history is on. */

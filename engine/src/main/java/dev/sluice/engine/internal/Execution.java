@@ -3,22 +3,18 @@ package dev.sluice.engine.internal;
 import dev.sluice.api.FlowFailedException;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowRun;
-import dev.sluice.api.FlowRunEvent;
 import dev.sluice.api.Outcome;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.RunHandle;
+import dev.sluice.api.RunOptions;
 import dev.sluice.api.State;
-import dev.sluice.api.StateChange;
 import dev.sluice.api.StateType;
 import dev.sluice.api.UpstreamFailedException;
 import dev.sluice.api.executor.TaskExecutor;
 import dev.sluice.api.internal.Durations;
 import dev.sluice.api.spi.Condition;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * step has ended. Counting terminal steps only, in buckets ({@link Terminals}), keeps a shared
  * counter out of the path of most tasks, where a per-task count was contended.
  */
-final class Execution implements RunHandle {
+final class Execution extends FlowRunRecord implements RunHandle {
   private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
 
   /**
@@ -65,17 +61,10 @@ final class Execution implements RunHandle {
   static final int SPREAD = 256;
 
   final Engine engine;
-  final Plan plan;
   final TaskExecutor executor;
   final Timer timer;
-  final Listeners listeners;
   final RunIds.Block ids;
-  final UUID id;
-  private @Nullable String idText;
-  private final @Nullable TaskRunState parent;
-  private final @Nullable Object[] parameters;
-  final long startNanos;
-  private final Instant startInstant;
+  final StepResults values;
 
   private final TaskRunState[] nodes;
 
@@ -106,10 +95,6 @@ final class Execution implements RunHandle {
    */
   private boolean soleEdgesUncounted = true;
 
-  final @Nullable Object[] results;
-  private final @Nullable AtomicIntegerArray consumersLeft;
-  private final boolean[] released;
-
   /**
    * Whether some step ended otherwise than completed (or cached), so that {@link #finish} must look
    * for failures among the task runs; most runs have none, and a scan of 10^5 task runs is 10^5
@@ -121,48 +106,48 @@ final class Execution implements RunHandle {
   /** The terminal steps still to end; replaced by a flow-level retry, before it dispatches. */
   private Terminals.Countdown unfinished;
 
-  volatile boolean cancelled;
-  private volatile String cancelReason = "";
   private final CompletableFuture<FlowRun> future = new CompletableFuture<>();
-
-  // Flow-level record; guarded by `this` (a handful of transitions per run, never per task).
-  private State state = State.PENDING;
-  private final List<StateChange> history = new ArrayList<>(4);
-  private int attempts;
-  private long endNanos;
-  private boolean ending;
-  private boolean awaitingRetry;
-  private @Nullable FlowRun view;
+  private @Nullable FlowRun view; // guarded by `this`
 
   Execution(
       Engine engine,
       Plan plan,
       @Nullable Object[] parameters,
       @Nullable TaskRunState parent,
-      boolean releaseResults) {
+      boolean releaseResults,
+      RunOptions options) {
+    this(engine, plan, parameters, parent, releaseResults, options, RunIds.reserve(plan.size + 1));
+  }
+
+  private Execution(
+      Engine engine,
+      Plan plan,
+      @Nullable Object[] parameters,
+      @Nullable TaskRunState parent,
+      boolean releaseResults,
+      RunOptions options,
+      RunIds.Block ids) {
+    super(
+        plan,
+        engine.listeners,
+        options.id() != null ? options.id() : ids.get(0),
+        options,
+        parent,
+        engine.clock.instant(),
+        System.nanoTime());
     this.engine = engine;
-    this.plan = plan;
     this.executor = engine.executor;
     this.timer = engine.timer;
-    this.listeners = engine.listeners;
-    this.parent = parent;
-    this.parameters = parameters;
+    this.ids = ids;
     int n = plan.size;
-    this.ids = RunIds.reserve(n + 1);
-    this.id = ids.get(0);
-    this.startInstant = engine.clock.instant();
-    this.startNanos = System.nanoTime();
     // Task runs are created when their step becomes ready, so each is hot in cache when it runs
     // (created all up front, a 10^5-step run found every one of them cold). A step that is not
     // ready yet has no task run object: cancel() skips it, and ready() ends it Cancelled.
     this.nodes = new TaskRunState[n];
     this.pending = new AtomicLongArray(plan.initialPending);
     this.fanIn = plan.initialFanIn.length == 0 ? null : new AtomicIntegerArray(plan.initialFanIn);
-    this.results = new Object[n];
-    this.consumersLeft = releaseResults ? new AtomicIntegerArray(plan.consumerCount) : null;
-    this.released = new boolean[n];
+    this.values = new StepResults(plan, parameters, releaseResults);
     this.unfinished = plan.terminals.start();
-    history.add(new StateChange(State.PENDING, startInstant));
   }
 
   // ---- RunHandle
@@ -201,21 +186,14 @@ final class Execution implements RunHandle {
 
   @Override
   public boolean cancel(String reason) {
-    boolean endNow;
-    synchronized (this) {
-      if (ending || cancelled || future.isDone()) {
-        return false;
-      }
-      cancelReason = reason;
-      cancelled = true;
-      flowTransition(State.CANCELLING);
-      endNow = awaitingRetry;
-      awaitingRetry = false;
+    Cancel cancel = markCancelled(reason, future.isDone());
+    if (cancel == Cancel.REFUSED) {
+      return false;
     }
     try (Mdc.Scope scope = engine.mdc.enter(this)) {
       log.info("Flow run '{}' of flow '{}' is being cancelled: {}", id, plan.flowName, reason);
     }
-    if (endNow) {
+    if (cancel == Cancel.END_NOW) {
       end(new State.Cancelled(reason));
       return true;
     }
@@ -287,7 +265,7 @@ final class Execution implements RunHandle {
     int flags = plan.flags[i];
     TaskRunState node = create(i, flags);
     if (cancelled) {
-      node.endWithoutRunning(new State.Cancelled(cancelReason));
+      node.endWithoutRunning(new State.Cancelled(cancelReason()));
       return TaskRunState.CANCEL;
     }
     if (block != 0) {
@@ -403,7 +381,7 @@ final class Execution implements RunHandle {
       while (true) {
         int flags = plan.flags[i];
         if (!part && (flags & Plan.READS_VALUES) != 0) {
-          release(i);
+          values.consumed(i);
         }
         if (c != TaskRunState.OK && !someStepNotCompleted) {
           someStepNotCompleted = true;
@@ -519,22 +497,9 @@ final class Execution implements RunHandle {
     }
   }
 
-  private void release(int step) {
-    AtomicIntegerArray left = consumersLeft;
-    if (left == null) {
-      return;
-    }
-    for (int source : plan.valueSources[step]) {
-      if (left.decrementAndGet(source) == 0 && !plan.keepResult[source]) {
-        results[source] = null;
-        released[source] = true;
-      }
-    }
-  }
-
   /** The value of an encoded source: a parameter or a step's result. */
   @Nullable Object value(int source) {
-    return source < 0 ? parameters[-1 - source] : results[source];
+    return values.value(source);
   }
 
   /** Argument {@code argument} of step {@code step}: a value, or an outcome. */
@@ -546,12 +511,12 @@ final class Execution implements RunHandle {
   /** What happened to an ended source, as an {@link Outcome}. */
   Outcome<?> outcome(int source) {
     if (source < 0) {
-      return Outcome.success(parameters[-1 - source]);
+      return Outcome.success(values.value(source));
     }
     TaskRunState node = nodes[source];
     State s = node.state;
     if (s.isCompleted()) {
-      return Outcome.success(results[source]);
+      return Outcome.success(values.value(source));
     }
     return switch (s) {
       case State.Skipped skipped -> Outcome.skipped(skipped.reason());
@@ -587,7 +552,7 @@ final class Execution implements RunHandle {
     long retryDelay = -1;
     synchronized (this) {
       if (cancelled) {
-        end = new State.Cancelled(cancelReason);
+        end = new State.Cancelled(cancelReason());
       } else if (failures.isEmpty()) {
         end = State.COMPLETED;
       } else {
@@ -650,44 +615,11 @@ final class Execution implements RunHandle {
     }
     try {
       nodesExist = true; // every step ended, so each has its task run
-      int n = nodes.length;
-      boolean[] again = new boolean[n];
-      int count = 0;
-      for (int i = 0; i < n; i++) {
-        if (nodes[i].state.type() != StateType.COMPLETED) {
-          again[i] = true;
-          count++;
-          nodes[i].reset();
-          pending.set(i, 0);
-        } else {
-          pending.set(i, 1L << 31); // completed: counted down by re-run upstreams, never to zero
-        }
-      }
-      // The steps run again form a DAG of their own, with its own terminal steps: a step whose
-      // downstream steps all completed is one now.
-      boolean[] terminal = new boolean[n];
+      FlowRetry retry = FlowRetry.reset(plan, nodes, pending);
       fanIn = null; // the retry counts each edge in `pending`
       soleEdgesUncounted = false;
-      for (int i = 0; i < n; i++) {
-        if (again[i]) {
-          terminal[i] = true;
-          for (int e = plan.downStart[i]; e < plan.downStart[i + 1]; e++) {
-            if (again[plan.down[e]]) {
-              pending.incrementAndGet(plan.down[e]);
-              terminal[i] = false;
-            }
-          }
-        }
-      }
-      unfinished = new Terminals(terminal).start();
-      int[] ready = new int[count];
-      int r = 0;
-      for (int i = 0; i < n; i++) {
-        if (again[i] && pending.get(i) == 0) {
-          ready[r++] = i;
-        }
-      }
-      dispatchReady(java.util.Arrays.copyOf(ready, r));
+      unfinished = retry.unfinished();
+      dispatchReady(retry.ready());
     } catch (Throwable t) {
       abort(t);
     }
@@ -695,9 +627,7 @@ final class Execution implements RunHandle {
 
   private void end(State end) {
     synchronized (this) {
-      ending = true;
-      endNanos = System.nanoTime();
-      flowTransition(end);
+      recordEnd(end);
       view = new FlowRunView(this);
     }
     FlowRun run = view;
@@ -735,81 +665,9 @@ final class Execution implements RunHandle {
             "the Sluice engine failed while running flow '" + plan.flowName + "'", t));
   }
 
-  // ---- flow-level record
-
-  /** Records a flow-level transition; the caller holds the lock. */
-  private void flowTransition(State next) {
-    long now = System.nanoTime();
-    State previous = state;
-    state = next;
-    Instant at = instant(now);
-    history.add(new StateChange(next, at));
-    if (listeners.active) {
-      listeners.flowRunStateChanged(
-          new FlowRunEvent(
-              id,
-              plan.flowName,
-              parent == null ? null : parent.id(),
-              previous,
-              next,
-              at,
-              attempts));
-    }
-  }
-
-  Instant instant(long nanos) {
-    return startInstant.plusNanos(nanos - startNanos);
-  }
-
-  String idText() {
-    String text = idText;
-    if (text == null) {
-      text = id.toString();
-      idText = text;
-    }
-    return text;
-  }
-
-  String cancelReason() {
-    return cancelReason;
-  }
-
-  // ---- read by FlowRunView once the run has ended
-
-  synchronized State state() {
-    return state;
-  }
-
-  synchronized List<StateChange> history() {
-    return List.copyOf(history);
-  }
-
-  synchronized int attempts() {
-    return attempts;
-  }
-
-  Instant startInstant() {
-    return startInstant;
-  }
-
-  synchronized long endNanos() {
-    return endNanos;
-  }
-
-  @Nullable UUID parentTaskRunId() {
-    return parent == null ? null : parent.id();
-  }
-
-  @Nullable UUID parentFlowRunId() {
-    return parent == null ? null : parent.execution.id;
-  }
-
+  /** The bound parameters by name, in declaration order. */
   Map<String, @Nullable Object> parameterMap() {
-    Map<String, @Nullable Object> map = new LinkedHashMap<>();
-    for (int p = 0; p < parameters.length; p++) {
-      map.put(plan.parameters.get(p).name(), parameters[p]);
-    }
-    return Collections.unmodifiableMap(map);
+    return values.parameterMap();
   }
 
   /** The task run of step {@code i}, created on first use; the caller owns step i. */
@@ -835,10 +693,6 @@ final class Execution implements RunHandle {
 
   TaskRunState node(int i) {
     return nodes[i];
-  }
-
-  boolean released(int i) {
-    return released[i];
   }
 
   int resultStep() {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +53,16 @@ final class FlowRunView implements FlowRun {
   @Override
   public Map<String, @Nullable Object> parameters() {
     return execution.parameterMap();
+  }
+
+  @Override
+  public Optional<String> runName() {
+    return Optional.ofNullable(execution.options.name());
+  }
+
+  @Override
+  public Set<String> tags() {
+    return execution.options.tags();
   }
 
   @Override

@@ -139,7 +139,7 @@ final class MapNode extends TaskRunState {
               elements.length,
               cause));
     }
-    execution.results[index] = Collections.unmodifiableList(Arrays.asList(results));
+    execution.values.store(index, Collections.unmodifiableList(Arrays.asList(results)));
     endNanos = System.nanoTime();
     transition(State.COMPLETED);
     return OK;

@@ -1,6 +1,7 @@
 package dev.sluice.engine.internal;
 
 import dev.sluice.api.FlowRun;
+import dev.sluice.api.RunOptions;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
 import dev.sluice.api.spi.SubflowStep;
@@ -48,7 +49,7 @@ final class SubflowNode extends TaskRunState {
     }
     Execution run;
     try {
-      run = execution.engine.prepare(step.flow(), parameters, this);
+      run = execution.engine.prepare(step.flow(), parameters, this, RunOptions.none());
     } catch (RuntimeException e) {
       phase = phase(attempt, OWNED);
       return afterFailure(attempt, e, false);
@@ -72,7 +73,7 @@ final class SubflowNode extends TaskRunState {
     if (broken != null || run == null) {
       code = afterFailure(attempt, broken != null ? broken : new IllegalStateException(), false);
     } else if (run.state().isCompleted()) {
-      execution.results[index] = run.result();
+      execution.values.store(index, run.result());
       endNanos = System.nanoTime();
       transition(State.COMPLETED);
       code = OK;

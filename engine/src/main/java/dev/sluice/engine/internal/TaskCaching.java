@@ -140,7 +140,7 @@ final class TaskCaching implements AutoCloseable {
    * in phase {@code running}.
    */
   int gate(AttemptNode node, CachePolicy policy, int attempt, int running) {
-    AttemptNode.CacheRun run = node.cacheRun;
+    CacheableRun.CacheRun run = node.cacheRun;
     TaskCache c = cache();
     if (c == null) {
       return RUN;
@@ -154,7 +154,7 @@ final class TaskCaching implements AutoCloseable {
           return node.failUncacheable(attempt, running, e);
         }
         log.warn("Task run '{}' runs uncached: {}", node.name(), e.getMessage());
-        node.cacheRun = new AttemptNode.CacheRun(null);
+        node.cacheRun = new CacheableRun.CacheRun(null);
         return RUN;
       }
       if (log.isDebugEnabled()) {
@@ -165,7 +165,7 @@ final class TaskCaching implements AutoCloseable {
         }
         log.debug("Task run '{}' cache key {} from {}", node.name(), key.value(), parts);
       }
-      run = node.cacheRun = new AttemptNode.CacheRun(key);
+      run = node.cacheRun = new CacheableRun.CacheRun(key);
     }
     CacheKey key = run.key;
     if (key == null || run.leader) {
@@ -224,7 +224,7 @@ final class TaskCaching implements AutoCloseable {
   }
 
   /** The leader's attempt succeeded with {@code value}: store it (waiters are released later). */
-  void store(AttemptNode node, AttemptNode.CacheRun run, @Nullable Object value) {
+  void store(AttemptNode node, CacheableRun.CacheRun run, @Nullable Object value) {
     TaskCache c = cache;
     CacheKey key = run.key;
     if (c != null && key != null) {
@@ -237,14 +237,14 @@ final class TaskCaching implements AutoCloseable {
   }
 
   /** A cached task run ended, however: if it computed a key, let those waiting for it go on. */
-  void ended(AttemptNode.CacheRun run) {
+  void ended(CacheableRun.CacheRun run) {
     Flight flight = run.flight;
     if (flight == null) {
       return;
     }
     run.flight = null;
     flights.remove(run.key.value(), flight);
-    for (AttemptNode waiter : flight.finish()) {
+    for (CacheableRun waiter : flight.finish()) {
       waiter.redispatch();
     }
   }
@@ -260,10 +260,10 @@ final class TaskCaching implements AutoCloseable {
 
   /** One key being computed, and the task runs waiting for it. */
   static final class Flight {
-    private @Nullable List<AttemptNode> waiters = new ArrayList<>(2);
+    private @Nullable List<CacheableRun> waiters = new ArrayList<>(2);
 
     /** Adds a waiter; false if the flight already ended. */
-    synchronized boolean park(AttemptNode node) {
+    synchronized boolean park(CacheableRun node) {
       if (waiters == null) {
         return false;
       }
@@ -271,8 +271,8 @@ final class TaskCaching implements AutoCloseable {
       return true;
     }
 
-    synchronized List<AttemptNode> finish() {
-      List<AttemptNode> all = waiters;
+    synchronized List<CacheableRun> finish() {
+      List<CacheableRun> all = waiters;
       waiters = null;
       return all == null ? List.of() : all;
     }

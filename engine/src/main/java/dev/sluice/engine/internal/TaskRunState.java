@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mutable record of one task run while its flow runs: state, history, attempts, timing, error.
- * Subclasses add how the run executes: {@link AttemptNode} (task bodies and map elements), {@link
- * MapNode}, {@link SubflowNode}.
+ * Subclasses add how the run executes: {@link AttemptNode} (task bodies and map elements, over the
+ * layers {@link InterruptibleRun}, {@link SlottedRun} and {@link CacheableRun}), {@link MapNode},
+ * {@link SubflowNode}.
  *
  * <p>Concurrency: a task run has one <em>owner</em> at a time, and only the owner writes its
  * fields. Ownership passes along happens-before edges (the countdown that made it ready, the
