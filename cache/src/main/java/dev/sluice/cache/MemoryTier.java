@@ -3,14 +3,17 @@ package dev.sluice.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** The in-memory tier: Caffeine, bounded by the total weight of its entries, expiring per entry. */
 final class MemoryTier {
   private final Cache<String, Entry> cache;
+  private final InstantSource clock;
 
-  MemoryTier(long maximumWeight) {
+  MemoryTier(long maximumWeight, InstantSource clock) {
+    this.clock = clock;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maximumWeight)
@@ -38,11 +41,11 @@ final class MemoryTier {
             .build();
   }
 
-  private static long nanosLeft(Entry entry) {
+  private long nanosLeft(Entry entry) {
     if (entry.expiresAtMillis() == Long.MAX_VALUE) {
       return Long.MAX_VALUE;
     }
-    long millis = entry.expiresAtMillis() - System.currentTimeMillis();
+    long millis = entry.expiresAtMillis() - clock.millis();
     return millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
   }
 

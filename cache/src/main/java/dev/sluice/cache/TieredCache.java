@@ -10,6 +10,7 @@ import dev.sluice.api.cache.UncacheableException;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,15 @@ final class TieredCache implements TaskCache {
 
   private final @Nullable MemoryTier memory;
   private final @Nullable DiskTier disk;
+  private final InstantSource clock;
 
-  TieredCache(CacheSettings settings) {
+  /** A cache whose entries expire by {@code clock}. */
+  TieredCache(CacheSettings settings, InstantSource clock) {
+    this.clock = clock;
     this.memory =
-        settings.memoryWeightBytes() > 0 ? new MemoryTier(settings.memoryWeightBytes()) : null;
+        settings.memoryWeightBytes() > 0
+            ? new MemoryTier(settings.memoryWeightBytes(), clock)
+            : null;
     this.disk = settings.directory() == null ? null : new DiskTier(settings.directory());
   }
 
@@ -39,7 +45,7 @@ final class TieredCache implements TaskCache {
   @Override
   public @Nullable CacheHit lookup(CacheKey key) {
     String k = key.value();
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     String source = "memory";
     Entry entry = memory == null ? null : memory.get(k);
     if (entry != null && entry.expired(now)) {
@@ -119,7 +125,7 @@ final class TieredCache implements TaskCache {
     long expires =
         expiry == null
             ? Long.MAX_VALUE
-            : System.currentTimeMillis() + Math.min(expiry.toMillis(), Long.MAX_VALUE / 4);
+            : clock.millis() + Math.min(expiry.toMillis(), Long.MAX_VALUE / 4);
     Entry entry = Entry.of(payload, value, expires);
     if (memory != null) {
       memory.put(key.value(), entry);

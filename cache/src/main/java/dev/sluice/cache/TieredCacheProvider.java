@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.sluice.api.cache.CacheProvider;
 import dev.sluice.api.cache.CacheSettings;
 import dev.sluice.api.cache.TaskCache;
+import java.time.InstantSource;
 
 /** Registers the memory-and-disk cache with {@link java.util.ServiceLoader}. */
 @AutoService(CacheProvider.class)
@@ -18,6 +19,11 @@ public final class TieredCacheProvider implements CacheProvider {
 
   @Override
   public TaskCache create(CacheSettings settings) {
-    return new TieredCache(settings);
+    return new TieredCache(settings, InstantSource.system());
+  }
+
+  @Override
+  public TaskCache create(CacheSettings settings, InstantSource clock) {
+    return new TieredCache(settings, clock);
   }
 }

@@ -17,6 +17,8 @@ import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -269,14 +271,27 @@ class CachedRunsTest {
                       .cache(CachePolicy.key(inputs -> inputs.get("path").toString().length()))
                       .cacheFor(Duration.ofMillis(300));
                 });
-    try (Sluice sluice = Sluice.builder().executor("local").cacheDirectory(dir).build()) {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+    try (Sluice sluice =
+        Sluice.builder().executor("local").cacheDirectory(dir).clock(clock).build()) {
       assertThat(sluice.run(flow, Map.of("path", "/a/b")).result()).isEqualTo("contents of /a/b");
       // same length, same custom key: reused
       assertThat(sluice.run(flow, Map.of("path", "/c/d")).result()).isEqualTo("contents of /a/b");
       assertThat(runs).hasValue(1);
-      Thread.sleep(400);
+      clock.advance(Duration.ofMillis(299));
+      assertThat(sluice.run(flow, Map.of("path", "/c/d")).result()).isEqualTo("contents of /a/b");
+      assertThat(runs).hasValue(1);
+      clock.advance(Duration.ofMillis(1)); // 300 ms after it was stored: expired
       assertThat(sluice.run(flow, Map.of("path", "/c/d")).result()).isEqualTo("contents of /c/d");
       assertThat(runs).hasValue(2);
+    }
+    // Another process (a new Sluice on the same directory) reads the disk tier's expiry too.
+    try (Sluice sluice =
+        Sluice.builder().executor("local").cacheDirectory(dir).clock(clock).build()) {
+      assertThat(sluice.run(flow, Map.of("path", "/e/f")).result()).isEqualTo("contents of /c/d");
+      clock.advance(Duration.ofMillis(300));
+      assertThat(sluice.run(flow, Map.of("path", "/e/f")).result()).isEqualTo("contents of /e/f");
+      assertThat(runs).hasValue(3);
     }
   }
 
@@ -410,5 +425,23 @@ class CachedRunsTest {
           .containsExactly("Cached", "Cached", "Cached", "Completed");
     }
     assertThat(computed).hasValue(4);
+  }
+
+  /** A wall clock the test moves by hand, so expiry is tested without waiting. */
+  private static final class MutableClock implements InstantSource {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }

@@ -74,7 +74,9 @@ class HitPathTest {
     CacheKey asInteger = new CacheKey("ab" + "0".repeat(62), List.of(), Integer.class);
     CacheKey asLong = new CacheKey("ab" + "0".repeat(62), List.of(), Long.class);
     CacheKey asObject = new CacheKey("ab" + "0".repeat(62), List.of(), Object.class);
-    try (TieredCache c = new TieredCache(new CacheSettings(null, 1 << 20, false))) {
+    try (TieredCache c =
+        new TieredCache(
+            new CacheSettings(null, 1 << 20, false), java.time.InstantSource.system())) {
       assertThat(c.store(asInteger, 7, null)).isTrue();
       assertThat(c.lookup(asInteger)).isEqualTo(new CacheHit(7, "memory"));
       assertThat(c.lookup(asObject)).isEqualTo(new CacheHit(7, "memory"));

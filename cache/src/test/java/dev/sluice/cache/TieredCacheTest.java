@@ -51,7 +51,8 @@ class TieredCacheTest {
   }
 
   private TieredCache cache(Path directory, long memory) {
-    return new TieredCache(new CacheSettings(directory, memory, false));
+    return new TieredCache(
+        new CacheSettings(directory, memory, false), java.time.InstantSource.system());
   }
 
   private List<String> warnings() {

@@ -100,8 +100,8 @@ interface EngineModule {
 
   @Provides
   @Singleton
-  static TaskCaching caching(Settings settings) {
-    return new TaskCaching(TaskCaching.settings(settings));
+  static TaskCaching caching(Settings settings, EngineConfiguration configuration) {
+    return new TaskCaching(TaskCaching.settings(settings), configuration.clock());
   }
 
   @Provides

@@ -13,6 +13,7 @@ import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.TaskStep;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,13 +40,16 @@ final class TaskCaching implements AutoCloseable {
   static final int RUN = Integer.MIN_VALUE;
 
   private final CacheSettings settings;
+  private final InstantSource clock;
   private final Map<String, Flight> flights = new ConcurrentHashMap<>();
   private volatile @Nullable TaskCache cache;
   private volatile boolean missing;
   private boolean closed;
 
-  TaskCaching(CacheSettings settings) {
+  /** Caching with {@code settings}, whose entries expire by {@code clock}. */
+  TaskCaching(CacheSettings settings, InstantSource clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** Reads the {@code cache.*} settings: dir, disk, memory-weight, strict. */
@@ -120,7 +124,7 @@ final class TaskCaching implements AutoCloseable {
         Iterator<CacheProvider> providers =
             ServiceLoader.load(CacheProvider.class, TaskCaching.class.getClassLoader()).iterator();
         if (providers.hasNext()) {
-          cache = providers.next().create(settings);
+          cache = providers.next().create(settings, clock);
           log.debug("opened task cache {} with {}", cache, settings);
         } else {
           missing = true;
