@@ -12,6 +12,7 @@ import dev.sluice.api.State;
 import dev.sluice.api.executor.ExecutorProvider;
 import dev.sluice.api.executor.ExecutorSettings;
 import dev.sluice.api.executor.TaskExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,13 +203,16 @@ class ThreadPoolExecutorTest {
   void aWideFanOutIsMadeReadyBySeveralWorkersAndEachPartRunsOnce() {
     // The root's worker offers far parts of its 6,000 edges (each part's input and its condition's)
     // to the pool before counting its own share. A condition runs on the thread that makes its
-    // step ready; the first one sleeps, so the other worker takes an offered part meanwhile and
-    // makes those steps ready itself.
+    // step ready; the first one holds its thread until a condition runs on another thread, which
+    // only happens if the other worker took an offered part (without offload, the first thread
+    // would wait out the deadline, then make every step ready itself and the test fails).
     int width = 3_000;
     Map<String, String> madeReadyOn = new ConcurrentHashMap<>();
     Map<String, Integer> runs = new ConcurrentHashMap<>();
-    java.util.concurrent.atomic.AtomicBoolean slept =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<String> firstThread =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch otherThreadMadeOneReady =
+        new java.util.concurrent.CountDownLatch(1);
     Flow<Integer> flow =
         Flows.named("wide")
             .returning(
@@ -228,9 +232,12 @@ class ThreadPoolExecutorTest {
                             .onlyIf(
                                 root,
                                 x -> {
-                                  madeReadyOn.put(name, Thread.currentThread().getName());
-                                  if (slept.compareAndSet(false, true)) {
-                                    sleep(200);
+                                  String thread = Thread.currentThread().getName();
+                                  madeReadyOn.put(name, thread);
+                                  if (firstThread.compareAndSet(null, thread)) {
+                                    awaitAtMost(otherThreadMadeOneReady, Duration.ofSeconds(20));
+                                  } else if (!thread.equals(firstThread.get())) {
+                                    otherThreadMadeOneReady.countDown();
                                   }
                                   return true;
                                 }));
@@ -248,9 +255,10 @@ class ThreadPoolExecutorTest {
     }
   }
 
-  private static void sleep(long millis) {
+  /** Waits for {@code latch} up to {@code deadline}; the test's assertions then say what failed. */
+  private static void awaitAtMost(java.util.concurrent.CountDownLatch latch, Duration deadline) {
     try {
-      Thread.sleep(millis);
+      latch.await(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
