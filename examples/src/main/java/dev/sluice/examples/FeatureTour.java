@@ -7,8 +7,8 @@ import dev.sluice.api.FlowRun;
 import dev.sluice.api.Outcome;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.RunListener;
+import dev.sluice.api.RunOptions;
 import dev.sluice.api.TaskRunEvent;
-import dev.sluice.api.internal.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class FeatureTour {
       Flows.named("feature-tour")
           .description("Fetch the weather for some cities and report it")
           .onCompletion(
-              run -> log.info("hook: the tour completed in {}", Durations.format(run.duration())))
+              run -> log.info("hook: the tour completed in {} ms", run.duration().toMillis()))
           .returning(
               f -> {
                 // Typed parameters, coerced from strings: "3" becomes 3.
@@ -139,8 +139,16 @@ public final class FeatureTour {
           }
         };
     try (Sluice sluice = Sluice.builder().listener(retries).build()) {
-      FlowRun run = sluice.run(FLOW, Map.of("verbose", "true"));
+      // A name and tags for people and filters; an idempotency key so a retried start of the same
+      // tour, while this one runs, returns this run instead of starting a second one.
+      RunOptions options =
+          RunOptions.none()
+              .withName("the feature tour")
+              .withTags("demo", "tour")
+              .withIdempotencyKey("feature-tour");
+      FlowRun run = sluice.run(FLOW, Map.of("verbose", "true"), options);
       System.out.println();
+      System.out.println("Run '" + run.runName().orElseThrow() + "' tagged " + run.tags());
       System.out.println("Result: " + run.result());
       System.out.print(run.summary());
       System.out.println();

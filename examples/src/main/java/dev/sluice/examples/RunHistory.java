@@ -2,7 +2,6 @@ package dev.sluice.examples;
 
 import dev.sluice.Sluice;
 import dev.sluice.api.FlowRun;
-import dev.sluice.api.internal.Durations;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
@@ -48,10 +47,8 @@ public final class RunHistory {
         store.history().flowRuns(FlowRunQuery.recent(5).withFlowName(run.flowName()))) {
       out.append(
           String.format(
-              "  %s  %-10s %s%n",
-              summary.id(),
-              summary.state().name(),
-              Durations.format(summary.duration(Instant.now()))));
+              "  %s  %-10s %d ms%n",
+              summary.id(), summary.state().name(), summary.duration(Instant.now()).toMillis()));
     }
 
     FlowRunDetail detail = store.history().flowRun(run.id()).orElseThrow();
@@ -59,11 +56,11 @@ public final class RunHistory {
     for (TaskRunDetail task : detail.taskRuns()) {
       out.append(
           String.format(
-              "  %-26s %-10s attempts %d  %s%s%n",
+              "  %-26s %-10s attempts %d  %d ms%s%n",
               task.name(),
               task.state().name(),
               task.attempts(),
-              Durations.format(task.duration(Instant.now())),
+              task.duration(Instant.now()).toMillis(),
               task.error() == null ? "" : "  " + task.error().message()));
     }
 
