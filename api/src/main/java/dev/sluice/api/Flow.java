@@ -55,7 +55,12 @@ public final class Flow<R> {
   }
 
   /**
-   * Creates a flow, checking the whole graph at once.
+   * Creates a flow from its graph, checking the whole graph at once. This is the service-provider
+   * factory: supported for tools that build flows from another description (the DSL is one, a flow
+   * generated from a file could be another), and stable as long as the types of {@code
+   * dev.sluice.api.spi} are. Users build flows with the DSL ({@code dev.sluice.Flows.named(...)}),
+   * which checks the types of every edge at compile time; a flow built here is checked only by name
+   * and shape, and its task bodies take their arguments untyped.
    *
    * @param name the flow's name
    * @param options the flow's options

@@ -46,8 +46,11 @@ public final class Engine implements AutoCloseable {
   private final Object claims = new Object();
   private volatile boolean closed;
 
-  // Dagger builds the arguments in this order: the ones that only read settings (and may reject
-  // a bad one) come first, so such an error leaves no thread or open store behind.
+  // Dagger's factory gets the arguments in parameter order, and each part is built when first got:
+  // the parts that only read settings (limits, caching: the cache itself opens on first use) come
+  // first, so a bad setting fails before the executor, the run store (Recording) and the timer's
+  // thread exist. The executor is built before the store is opened and is not closed if opening
+  // the store fails; no executor starts a thread before its first attempt.
   @Inject
   Engine(
       ConcurrencyLimits limits,
