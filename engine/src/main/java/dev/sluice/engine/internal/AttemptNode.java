@@ -197,11 +197,38 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
     int code;
     try {
       code = runAttempt(attempt, running, invoker, startedAt);
+    } catch (Throwable t) {
+      // The body's own exceptions are its attempt's failure; this is the bookkeeping around it
+      // (a listener's VirtualMachineError, a bug): never leave the task Running and the run open.
+      bookkeepingFailed(attempt, t);
+      return;
     } finally {
       mdc.close();
     }
     if (code != PENDING_OUTCOME) {
       ended(code, true);
+    }
+  }
+
+  /**
+   * The bookkeeping of attempt {@code attempt} threw {@code t}: end the task run Crashed, as far as
+   * that can still be done, and abort the run, which ends Crashed.
+   */
+  private void bookkeepingFailed(int attempt, Throwable t) {
+    try {
+      recordRunner(attempt); // an interrupter may be waiting for the record: let it go on
+      awaitInterrupters();
+      releaseNow();
+      error = t;
+      endNanos = System.nanoTime();
+      phase = phase(attempt, OWNED);
+      transition(new State.Crashed(t));
+    } catch (Throwable again) {
+      if (again != t) {
+        t.addSuppressed(again);
+      }
+    } finally {
+      execution.abort(t);
     }
   }
 
@@ -222,7 +249,7 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
     Plan plan = execution.plan;
     int flags = plan.flags[index];
     CachePolicy cachePolicy = (flags & Plan.CACHED) != 0 ? plan.cachePolicies[index] : null;
-    if (cachePolicy != null && attempt == 1) {
+    if (cachePolicy != null && attempt == attemptBase + 1) {
       int gate = execution.engine.caching.gate(this, cachePolicy, attempt, running);
       if (gate != TaskCaching.RUN) {
         return gate;
@@ -241,7 +268,7 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
         timeoutNanos == 0
             ? null
             : execution.timer.schedule(
-                () -> timedOut(attempt, Duration.ofNanos(timeoutNanos)), timeoutNanos);
+                () -> timedOut(attempt, Duration.ofNanos(timeoutNanos)), timeoutNanos, execution);
     Object value = null;
     Throwable failure = null;
     try {

@@ -108,6 +108,7 @@ final class Execution extends FlowRunRecord implements RunHandle {
 
   private final CompletableFuture<FlowRun> future = new CompletableFuture<>();
   private @Nullable FlowRun view; // guarded by `this`
+  private boolean aborted; // guarded by `this`
 
   Execution(
       Engine engine,
@@ -297,7 +298,8 @@ final class Execution extends FlowRunRecord implements RunHandle {
                     source == Plan.NO_SOURCE
                         ? null
                         : condition.input().outcome() ? outcome(source) : value(source));
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        UserCode.rethrowIfFatal(e);
         IllegalStateException failure =
             new IllegalStateException(
                 "the condition ("
@@ -559,8 +561,8 @@ final class Execution extends FlowRunRecord implements RunHandle {
         FlowFailedException failure = describe(failures);
         end = new State.Failed(failure);
         RetryPolicy policy = plan.options.retryPolicy();
-        if (policy.shouldRetry(
-            attempts, failure.getCause() != null ? failure.getCause() : failure)) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        if (UserCode.shouldRetry(policy, attempts, cause, "flow '" + plan.flowName + "'", log)) {
           retryDelay = policy.delayNanos(attempts, ThreadLocalRandom.current().nextDouble());
           awaitingRetry = true;
           flowTransition(
@@ -627,6 +629,9 @@ final class Execution extends FlowRunRecord implements RunHandle {
 
   private void end(State end) {
     synchronized (this) {
+      if (aborted) {
+        return; // the run ended Crashed already; steps that go on ending change nothing
+      }
       recordEnd(end);
       view = new FlowRunView(this);
     }
@@ -647,7 +652,8 @@ final class Execution extends FlowRunRecord implements RunHandle {
       for (FlowHook hook : hooks) {
         try {
           hook.onFinished(run);
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
+          UserCode.rethrowIfFatal(e);
           log.warn("a hook of flow '{}' failed; ignored", plan.flowName, e);
         }
       }
@@ -659,6 +665,18 @@ final class Execution extends FlowRunRecord implements RunHandle {
   /** The engine itself failed (a bug, or an Error outside task code): never leave a run hanging. */
   void abort(Throwable t) {
     log.error("Sluice engine failure in flow run '{}' of flow '{}'", id, plan.flowName, t);
+    // Record the end, so the run history does not show the run Running for ever.
+    try {
+      synchronized (this) {
+        aborted = true;
+        if (!ending) {
+          recordEnd(new State.Crashed(t));
+        }
+      }
+    } catch (Throwable e) {
+      UserCode.rethrowIfFatal(e);
+      t.addSuppressed(e);
+    }
     engine.ended(this);
     future.completeExceptionally(
         new IllegalStateException(

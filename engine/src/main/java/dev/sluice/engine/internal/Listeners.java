@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registered {@link RunListener}s, each call guarded: a listener that throws is logged and
- * ignored, like Dagger's production monitors. {@link #active} lets the hot path skip building
- * events when nobody listens.
+ * The registered {@link RunListener}s, each call guarded: a listener that throws (anything but a
+ * {@link VirtualMachineError}, see {@link UserCode}) is logged and ignored, like Dagger's
+ * production monitors. {@link #active} lets the hot path skip building events when nobody listens.
  */
 final class Listeners {
   private static final Logger log = LoggerFactory.getLogger(Listeners.class);
@@ -27,7 +27,8 @@ final class Listeners {
     for (RunListener listener : listeners) {
       try {
         listener.onTaskRunStateChanged(event);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
+        UserCode.rethrowIfFatal(e);
         log.warn(
             "listener {} failed on task run '{}' entering {}; ignored",
             listener.getClass().getName(),
@@ -42,7 +43,8 @@ final class Listeners {
     for (RunListener listener : listeners) {
       try {
         listener.onFlowRunStateChanged(event);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
+        UserCode.rethrowIfFatal(e);
         log.warn(
             "listener {} failed on flow run '{}' entering {}; ignored",
             listener.getClass().getName(),

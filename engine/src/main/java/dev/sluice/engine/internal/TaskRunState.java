@@ -78,6 +78,13 @@ abstract class TaskRunState {
   private long @Nullable [] moreTimes;
   private int historySize;
   int attempts;
+
+  /**
+   * The attempts made before the current flow-level attempt: a flow retry runs the task again with
+   * its whole retry budget, so its policy counts {@code attempt - attemptBase}.
+   */
+  int attemptBase;
+
   long firstStartNanos;
   long endNanos;
   @Nullable Throwable error;
@@ -264,17 +271,19 @@ abstract class TaskRunState {
     if (execution.cancelled) {
       return endCancelled();
     }
-    if (policy.shouldRetry(attempt, failure)) {
+    // A flow-level retry gives the task its whole budget again: count this flow attempt's tries.
+    int tries = attempt - attemptBase;
+    if (UserCode.shouldRetry(policy, tries, failure, "task '" + name() + "'", log)) {
       error = failure;
-      long delay = policy.delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+      long delay = policy.delayNanos(tries, ThreadLocalRandom.current().nextDouble());
       long now = System.nanoTime();
       if (log.isInfoEnabled()) {
         log.info(
             "Task run '{}' attempt {}/{} failed ({}); retrying in {}",
             name(),
             attempt,
-            policy.retries() + 1,
-            describe(failure),
+            attemptBase + policy.retries() + 1,
+            UserCode.describe(failure),
             Durations.format(Duration.ofNanos(delay)));
       }
       transition(new State.AwaitingRetry(execution.instant(now + delay), attempt + 1), now);
@@ -288,7 +297,7 @@ abstract class TaskRunState {
       if (delay == 0) {
         redispatch();
       } else {
-        execution.timer.schedule(this::redispatch, delay);
+        execution.timer.schedule(this::redispatch, delay, execution);
       }
       return PENDING_OUTCOME;
     }
@@ -310,7 +319,7 @@ abstract class TaskRunState {
           end.name(),
           attempt,
           attempt == 1 ? "" : "s",
-          describe(failure),
+          UserCode.describe(failure),
           failure);
     }
     return FAIL;
@@ -318,15 +327,11 @@ abstract class TaskRunState {
 
   /** Puts the task run back to Pending for a flow-level retry. */
   void reset() {
+    attemptBase = attempts;
     phase = phase(attempts, IDLE);
     error = null;
     endNanos = 0;
     transition(State.PENDING);
-  }
-
-  static String describe(Throwable t) {
-    String message = t.getMessage();
-    return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
   }
 
   /** The recorded history, with the implicit initial Pending first. */

@@ -5,6 +5,8 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs engine actions later: retries after their delay, attempt timeouts. One daemon thread for the
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 final class Timer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Timer.class);
   private final ScheduledThreadPoolExecutor scheduler;
 
   @Inject
@@ -41,8 +44,38 @@ final class Timer implements AutoCloseable {
     return Thread.currentThread() instanceof TimerThread;
   }
 
+  /** Runs {@code action} after {@code delayNanos}; what it throws is logged. */
   ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    return scheduler.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    return scheduler.schedule(
+        () -> {
+          try {
+            action.run();
+          } catch (Throwable t) {
+            log.error("a Sluice timer action failed; ignored", t);
+            UserCode.rethrowIfFatal(t);
+          }
+        },
+        delayNanos,
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Runs {@code action}, a step of flow run {@code run}, after {@code delayNanos}. If it throws,
+   * the run is aborted (it ends Crashed): an action that failed would otherwise leave a task
+   * waiting for ever, for example AwaitingRetry with no retry coming.
+   */
+  ScheduledFuture<?> schedule(Runnable action, long delayNanos, Execution run) {
+    return scheduler.schedule(
+        () -> {
+          try {
+            action.run();
+          } catch (Throwable t) {
+            run.abort(t);
+            UserCode.rethrowIfFatal(t);
+          }
+        },
+        delayNanos,
+        TimeUnit.NANOSECONDS);
   }
 
   @Override
