@@ -1,7 +1,9 @@
 package dev.sluice.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -86,7 +88,7 @@ final class DiskTier {
     if (newline < 0) {
       throw new IOException("its header is truncated");
     }
-    JsonNode header = CacheJson.RESULTS.readTree(bytes, MAGIC.length, newline - MAGIC.length);
+    JsonNode header = Json.storedReader().readTree(bytes, MAGIC.length, newline - MAGIC.length);
     if (!key.equals(header.path("key").asText())) {
       throw new IOException("it holds key " + header.path("key").asText());
     }
@@ -116,13 +118,13 @@ final class DiskTier {
     Path temp = null;
     try {
       Files.createDirectories(file.getParent());
-      ObjectNode header = CacheJson.RESULTS.createObjectNode();
+      ObjectNode header = JsonNodeFactory.instance.objectNode();
       header.put("key", key);
       header.put("type", entry.typeName());
       header.put("expires", entry.expiresAtMillis());
       header.put("length", entry.payload().length);
       header.put("sha256", Sha256.hex(Sha256.of(entry.payload())));
-      byte[] head = CacheJson.RESULTS.writeValueAsBytes(header);
+      byte[] head = Json.storedWriter().writeValueAsBytes(header);
       byte[] all = new byte[MAGIC.length + head.length + 1 + entry.payload().length];
       System.arraycopy(MAGIC, 0, all, 0, MAGIC.length);
       System.arraycopy(head, 0, all, MAGIC.length, head.length);

@@ -2,10 +2,12 @@ package dev.sluice.cache;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.cache.KeyRequest;
 import dev.sluice.api.cache.UncacheableException;
+import dev.sluice.wire.Json;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -96,8 +98,7 @@ final class Keys {
     return new CacheKey(Sha256.hex(key), parts, type);
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL_WRITER =
-      CacheJson.CANONICAL.writer().withRootValueSeparator("");
+  private static final ObjectWriter CANONICAL_WRITER = Json.canonicalWriter();
 
   private static Map<String, @Nullable Object> named(KeyRequest request) {
     Map<String, @Nullable Object> inputs = new LinkedHashMap<>();

@@ -1,12 +1,14 @@
 package dev.sluice.cache;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.sluice.api.cache.CacheHit;
 import dev.sluice.api.cache.CacheKey;
 import dev.sluice.api.cache.CacheSettings;
 import dev.sluice.api.cache.KeyRequest;
 import dev.sluice.api.cache.TaskCache;
 import dev.sluice.api.cache.UncacheableException;
+import dev.sluice.wire.Json;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -101,19 +103,21 @@ final class TieredCache implements TaskCache {
       }
       type = Class.forName(entry.typeName(), false, loader);
     }
-    JavaType javaType = CacheJson.RESULTS.getTypeFactory().constructType(type);
-    return CacheJson.RESULTS.readValue(entry.payload(), javaType);
+    JavaType javaType = Json.storedReader().getTypeFactory().constructType(type);
+    return Json.storedReader().forType(javaType).readValue(entry.payload());
   }
 
   @Override
   public boolean store(CacheKey key, @Nullable Object value, @Nullable Duration expiry) {
     byte[] payload;
     try {
-      JavaType type = CacheJson.RESULTS.getTypeFactory().constructType(key.resultType());
+      ObjectWriter writer = Json.storedWriter();
       payload =
           key.resultType() == Object.class || value == null
-              ? CacheJson.RESULTS.writeValueAsBytes(value)
-              : CacheJson.RESULTS.writerFor(type).writeValueAsBytes(value);
+              ? writer.writeValueAsBytes(value)
+              : writer
+                  .forType(writer.getTypeFactory().constructType(key.resultType()))
+                  .writeValueAsBytes(value);
     } catch (IOException | RuntimeException e) {
       log.warn(
           "the result under key {} (a {}) cannot be stored as JSON ({}); it is not cached",

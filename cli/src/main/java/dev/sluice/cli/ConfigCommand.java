@@ -99,7 +99,7 @@ final class ConfigCommand {
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(dev.sluice.engine.internal.Json.outputWriter().writeValueAsString(rows));
+        out.println(dev.sluice.wire.Json.outputWriter().writeValueAsString(rows));
         out.flush();
       } else {
         Table table = new Table("SETTING", "VALUE", "SOURCE");

@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.api.store.FlowSummary;
-import dev.sluice.engine.internal.Json;
+import dev.sluice.wire.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

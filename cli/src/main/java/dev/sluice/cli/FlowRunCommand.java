@@ -16,7 +16,7 @@ import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
-import dev.sluice.engine.internal.Json;
+import dev.sluice.wire.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.google.common.primitives.Primitives;
 import dev.sluice.api.ParameterException;
 import dev.sluice.api.spi.Parameter;
+import dev.sluice.wire.Json;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ final class ParameterBinder {
 
   /** {@code value} as a {@code type}, or an IllegalArgumentException saying why not. */
   static @Nullable Object coerce(@Nullable Object value, Type type) {
-    JavaType target = Json.MAPPER.constructType(type);
+    JavaType target = Json.reader().getTypeFactory().constructType(type);
     if (value == null) {
       if (target.isPrimitive()) {
         throw new IllegalArgumentException("a primitive cannot be null");
@@ -88,9 +89,9 @@ final class ParameterBinder {
     }
     try {
       if (value instanceof String text && raw != String.class && looksLikeJson(text)) {
-        return Json.MAPPER.readValue(text, target);
+        return Json.reader().forType(target).readValue(text);
       }
-      return Json.MAPPER.convertValue(value, target);
+      return Json.convert(value, target);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -13,6 +13,7 @@ import dev.sluice.api.store.RunRecorder;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreProvider;
 import dev.sluice.api.store.RunStores;
+import dev.sluice.wire.Json;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -112,13 +113,13 @@ final class Recording implements RunListener, AutoCloseable {
 
   private static String parametersJson(Map<String, @Nullable Object> parameters) {
     try {
-      return Json.MAPPER.writeValueAsString(parameters);
+      return Json.writer().writeValueAsString(parameters);
     } catch (JsonProcessingException e) {
       // A parameter Jackson cannot write is recorded by its text, so the run is still recorded.
       Map<String, @Nullable String> text = new LinkedHashMap<>();
       parameters.forEach((k, v) -> text.put(k, v == null ? null : String.valueOf(v)));
       try {
-        return Json.MAPPER.writeValueAsString(text);
+        return Json.writer().writeValueAsString(text);
       } catch (JsonProcessingException impossible) {
         throw new IllegalStateException(impossible);
       }

@@ -7,6 +7,7 @@ import dev.sluice.api.executor.AttemptCrashedException;
 import dev.sluice.api.executor.TaskExecutor;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.SubflowStep;
+import dev.sluice.wire.Entrypoints;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import java.util.concurrent.Semaphore;
  * a worker that dies makes the attempt fail with {@link AttemptCrashedException}.
  */
 final class SubprocessExecutor implements TaskExecutor {
+  /** Who rebuilds flows from their entrypoints, as messages about entrypoints say. */
+  static final String REBUILT_BY = "the subprocess executor's workers";
+
   private final WorkerSettings settings;
   private final Semaphore permits;
   // Idle workers, most recently used first, and how many JVMs are alive or starting; guarded by
@@ -43,7 +47,8 @@ final class SubprocessExecutor implements TaskExecutor {
     this.settings = settings;
     this.permits = new Semaphore(settings.workers());
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    this.finder = new Entrypoints(loader != null ? loader : getClass().getClassLoader());
+    this.finder =
+        new Entrypoints(loader != null ? loader : getClass().getClassLoader(), REBUILT_BY);
     // Workers also exit when our end of their stdin closes, which covers kill -9 of this JVM;
     // the hook makes a normal exit not wait for them to notice.
     this.shutdownHook = new Thread(this::killAll, "sluice-subprocess-shutdown");

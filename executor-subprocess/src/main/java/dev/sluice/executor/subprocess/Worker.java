@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.NonRetryableException;
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.AttemptCrashedException;
+import dev.sluice.wire.ValueCodec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -103,14 +104,14 @@ final class Worker {
         worker.pump(process.getErrorStream(), "stderr");
         // The start timeout covers the greeting too: a worker that connects and stalls fails.
         socket.setSoTimeout((int) Math.max(1, settings.startTimeout().toMillis()));
-        ObjectNode hello = Wire.read(worker.in);
+        ObjectNode hello = Frames.read(worker.in);
         socket.setSoTimeout(0);
         if (!"hello".equals(hello.path("op").asText())
-            || hello.path("protocol").asInt() != Wire.VERSION
+            || hello.path("protocol").asInt() != Frames.VERSION
             || !token.equals(hello.path("token").asText())) {
           worker.kill();
           throw new IOException(
-              "worker process " + process.pid() + " did not greet with protocol " + Wire.VERSION);
+              "worker process " + process.pid() + " did not greet with protocol " + Frames.VERSION);
         }
         return worker;
       } catch (IOException | RuntimeException e) {
@@ -220,10 +221,10 @@ final class Worker {
     ObjectNode request = request(attempt, entrypoint);
     ObjectNode answer = exchange(attempt, request);
     if (answer.path("op").asText().equals("result")) {
-      return Wire.decode(answer);
+      return ValueCodec.decode(answer);
     }
     // Re-thrown outside exchange(), so a remote IOException is not taken for a broken connection.
-    Throwable error = Wire.decodeError(answer.get("error"));
+    Throwable error = ValueCodec.decodeError(answer.get("error"));
     if (error instanceof Exception exception) {
       throw exception;
     }
@@ -235,9 +236,9 @@ final class Worker {
     long id = request.get("id").asLong();
     attemptMdc = MDC.getCopyOfContextMap();
     try {
-      Wire.write(out, request);
+      Frames.write(out, request);
       while (true) {
-        ObjectNode frame = Wire.read(in);
+        ObjectNode frame = Frames.read(in);
         String op = frame.path("op").asText();
         if (op.equals("log")) {
           relay(frame, id);
@@ -266,7 +267,7 @@ final class Worker {
   }
 
   private ObjectNode request(Attempt attempt, String entrypoint) {
-    ObjectNode request = Wire.NODES.objectNode();
+    ObjectNode request = Frames.NODES.objectNode();
     request.put("op", "run");
     request.put("id", ++nextId);
     request.put("entrypoint", entrypoint);
@@ -280,7 +281,7 @@ final class Worker {
     for (int i = 0; i < values.size(); i++) {
       try {
         args.add(
-            Wire.encodeArgument(
+            ValueCodec.encodeArgument(
                 attempt.argumentType(i), attempt.argumentIsOutcome(i), values.get(i)));
       } catch (IllegalArgumentException e) {
         throw new NonRetryableException(
@@ -299,7 +300,7 @@ final class Worker {
             e);
       }
     }
-    request.put("resultType", Wire.typeName(attempt.resultType()));
+    request.put("resultType", ValueCodec.typeName(attempt.resultType()));
     return request;
   }
 
@@ -361,9 +362,9 @@ final class Worker {
   void stop() {
     broken = true;
     try {
-      ObjectNode shutdown = Wire.NODES.objectNode();
+      ObjectNode shutdown = Frames.NODES.objectNode();
       shutdown.put("op", "shutdown");
-      Wire.write(out, shutdown);
+      Frames.write(out, shutdown);
       stdin.close();
       if (!process.waitFor(2, TimeUnit.SECONDS)) {
         kill();

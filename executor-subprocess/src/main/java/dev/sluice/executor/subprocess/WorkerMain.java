@@ -9,6 +9,8 @@ import dev.sluice.api.spi.MapStep;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.TaskBody;
 import dev.sluice.api.spi.TaskStep;
+import dev.sluice.wire.Entrypoints;
+import dev.sluice.wire.ValueCodec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -41,7 +43,8 @@ import org.jspecify.annotations.Nullable;
 public final class WorkerMain {
   private final DataInputStream in;
   private final DataOutputStream out;
-  private final Entrypoints entrypoints = new Entrypoints(WorkerMain.class.getClassLoader());
+  private final Entrypoints entrypoints =
+      new Entrypoints(WorkerMain.class.getClassLoader(), SubprocessExecutor.REBUILT_BY);
   private final Map<String, Step<?>> steps = new ConcurrentHashMap<>();
 
   /** The id of the run frame being served, or 0; log frames carry it. */
@@ -84,9 +87,9 @@ public final class WorkerMain {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setTcpNoDelay(true);
     WorkerMain worker = new WorkerMain(socket);
-    ObjectNode hello = Wire.NODES.objectNode();
+    ObjectNode hello = Frames.NODES.objectNode();
     hello.put("op", "hello");
-    hello.put("protocol", Wire.VERSION);
+    hello.put("protocol", Frames.VERSION);
     hello.put("token", token);
     hello.put("pid", ProcessHandle.current().pid());
     worker.send(hello);
@@ -100,7 +103,7 @@ public final class WorkerMain {
     while (true) {
       ObjectNode frame;
       try {
-        frame = Wire.read(in);
+        frame = Frames.read(in);
       } catch (EOFException e) {
         return; // the parent closed the connection: we are done
       }
@@ -117,7 +120,7 @@ public final class WorkerMain {
   private void run(ObjectNode frame) throws IOException {
     long id = frame.path("id").asLong();
     current = id;
-    ObjectNode reply = Wire.NODES.objectNode();
+    ObjectNode reply = Frames.NODES.objectNode();
     reply.put("id", id);
     try {
       Step<?> step = step(frame);
@@ -132,16 +135,13 @@ public final class WorkerMain {
       JsonNode encoded = frame.path("args");
       Object[] values = new Object[encoded.size()];
       for (int i = 0; i < values.length; i++) {
-        values[i] = Wire.decodeArgument(encoded.get(i));
+        values[i] = ValueCodec.decodeArgument(encoded.get(i));
       }
       Object result = body.invoke(new Values(values));
-      Type declared =
-          Wire.MAPPER
-              .getTypeFactory()
-              .constructFromCanonical(frame.path("resultType").asText("java.lang.Object"));
+      Type declared = ValueCodec.type(frame.path("resultType").asText("java.lang.Object"));
       ObjectNode encodedResult;
       try {
-        encodedResult = Wire.encode(declared, result);
+        encodedResult = ValueCodec.encode(declared, result);
       } catch (IllegalArgumentException e) {
         throw new NonRetryableException(
             "the result of task '"
@@ -160,7 +160,7 @@ public final class WorkerMain {
       System.out.flush();
       System.err.flush();
       reply.put("op", "error");
-      reply.set("error", Wire.encodeError(t));
+      reply.set("error", ValueCodec.encodeError(t));
     } finally {
       current = 0;
     }
@@ -204,7 +204,7 @@ public final class WorkerMain {
 
   private void send(ObjectNode frame) throws IOException {
     synchronized (out) {
-      Wire.write(out, frame);
+      Frames.write(out, frame);
     }
   }
 
@@ -258,7 +258,7 @@ public final class WorkerMain {
       if (text.endsWith("\r")) {
         text = text.substring(0, text.length() - 1);
       }
-      ObjectNode frame = Wire.NODES.objectNode();
+      ObjectNode frame = Frames.NODES.objectNode();
       frame.put("op", "log");
       frame.put("id", current);
       frame.put("stream", stream);

@@ -1,17 +1,10 @@
-package dev.sluice.cache;
+package dev.sluice.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.CharTypes;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,33 +15,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The cache module's two Jackson configurations, both without default typing (JSON never chooses a
- * Java class):
- *
- * <ul>
- *   <li>{@link #CANONICAL} encodes values for keys: properties and map entries sorted by name, set
- *       elements sorted by their encoding, numbers by value (see {@link #canonicalNumber}), {@code
- *       java.time} values as ISO-8601 text, byte arrays as base64.
- *   <li>{@link #RESULTS} writes and reads cached results as their declared type.
- * </ul>
+ * The serializers of the canonical encoding ({@link Mappers#CANONICAL}): numbers by value, sets in
+ * the order of their elements' encodings, and strings with a shortcut that writes the same bytes.
  */
-final class CacheJson {
-  private CacheJson() {}
+final class Canonical {
+  private Canonical() {}
 
-  static final ObjectMapper CANONICAL = canonical();
-
-  static final ObjectMapper RESULTS =
-      JsonMapper.builder()
-          .addModule(new Jdk8Module())
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
-  private static ObjectMapper canonical() {
+  /** The module that adds this class's serializers to a mapper. */
+  static SimpleModule module() {
     SimpleModule numbers = new SimpleModule("sluice-canonical");
     JsonSerializer<Number> number = new CanonicalNumber();
     for (Class<?> type :
@@ -67,19 +41,7 @@ final class CacheJson {
     Class<Set<?>> setType = (Class) Set.class;
     numbers.addSerializer(setType, new SortedSet());
     numbers.addSerializer(String.class, new Text());
-    return JsonMapper.builder()
-        .addModule(new Jdk8Module())
-        .addModule(new JavaTimeModule())
-        .addModule(numbers)
-        .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-        .disable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST)
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-        .disable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-        .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
-        .build();
+    return numbers;
   }
 
   /**
@@ -90,7 +52,7 @@ final class CacheJson {
    * the infinities are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code
    * "-Infinity"}.
    */
-  static String canonicalNumber(Number value) {
+  static String number(Number value) {
     BigDecimal decimal;
     switch (value) {
       case Double d -> {
@@ -127,7 +89,7 @@ final class CacheJson {
     @Override
     public void serialize(Number value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      String text = canonicalNumber(value);
+      String text = number(value);
       char first = text.charAt(0);
       if (first == 'N' || first == 'I' || (first == '-' && text.charAt(1) == 'I')) {
         gen.writeString(text);
@@ -190,7 +152,7 @@ final class CacheJson {
         throws IOException {
       List<byte[]> encoded = new ArrayList<>(value.size());
       for (Object element : value) {
-        encoded.add(CANONICAL.writeValueAsBytes(element));
+        encoded.add(Mappers.CANONICAL.writeValueAsBytes(element));
       }
       encoded.sort(Arrays::compareUnsigned);
       gen.writeStartArray(value, encoded.size());

@@ -1,4 +1,4 @@
-package dev.sluice.executor.subprocess;
+package dev.sluice.wire;
 
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowProvider;
@@ -15,26 +15,41 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds the {@link FlowProvider} that rebuilds a flow: in the parent to check a flow before it runs
- * (and to tell workers which class to load), in a worker to rebuild the flow and find its steps. A
- * provider's flows are searched with their sub-flows, so a child flow is found through its parent's
- * entrypoint.
+ * Finds the {@link FlowProvider} (the <em>entrypoint</em>) that rebuilds a flow in another process,
+ * for executors that run tasks outside this JVM: on the submitting side to check a flow before it
+ * runs (and to tell the other side which class to load), on the running side to rebuild the flow
+ * and find its steps. A provider's flows are searched with their sub-flows, so a child flow is
+ * found through its parent's entrypoint. Providers are created once per class name and kept; an
+ * instance is safe to share between threads.
  */
-final class Entrypoints {
+public final class Entrypoints {
   private final ClassLoader loader;
+  private final String rebuiltBy;
   private final Map<String, FlowProvider> providers = new ConcurrentHashMap<>();
 
-  Entrypoints(ClassLoader loader) {
+  /**
+   * Loads entrypoints with {@code loader}.
+   *
+   * @param loader the class loader that entrypoint classes and {@link ServiceLoader} providers are
+   *     loaded with
+   * @param rebuiltBy who rebuilds flows from entrypoints, as messages name them: e.g. {@code "the
+   *     subprocess executor's workers"}
+   */
+  public Entrypoints(ClassLoader loader, String rebuiltBy) {
     this.loader = loader;
+    this.rebuiltBy = rebuiltBy;
   }
 
   /**
    * The class name of the provider that provides {@code flow} (by name): the flow's named
    * entrypoint, else one found by {@link ServiceLoader}.
    *
+   * @param flow the flow to find
+   * @param inheritedEntrypoint the entrypoint of the flow this one is a sub-flow of, tried after
+   *     the flow's own; empty when there is none
    * @throws IllegalArgumentException naming the flow and saying how to add an entrypoint
    */
-  String resolve(Flow<?> flow, String inheritedEntrypoint) {
+  public String resolve(Flow<?> flow, String inheritedEntrypoint) {
     String named = flow.options().entrypoint();
     for (String candidate : List.of(named, inheritedEntrypoint)) {
       if (candidate.isEmpty()) {
@@ -66,7 +81,9 @@ final class Entrypoints {
     throw new IllegalArgumentException(
         "flow '"
             + flow.name()
-            + "' has no entrypoint, so the subprocess executor's workers cannot rebuild it. Add a"
+            + "' has no entrypoint, so "
+            + rebuiltBy
+            + " cannot rebuild it. Add a"
             + " class implementing dev.sluice.api.FlowProvider (with a public no-argument"
             + " constructor) whose flows() returns this flow, and either name it on the flow,"
             + " Flows.named(\""
@@ -76,8 +93,13 @@ final class Entrypoints {
             + " META-INF/services/dev.sluice.api.FlowProvider)");
   }
 
-  /** The provider of this class, created once. */
-  FlowProvider provider(String className) {
+  /**
+   * The provider of this class, created once (with its public no-argument constructor).
+   *
+   * @throws IllegalArgumentException when the class is not on the classpath, is not a {@link
+   *     FlowProvider} or cannot be created
+   */
+  public FlowProvider provider(String className) {
     return providers.computeIfAbsent(
         className,
         name -> {
@@ -102,7 +124,7 @@ final class Entrypoints {
   }
 
   /** The flow called {@code name} among the provider's flows and their sub-flows. */
-  static Optional<Flow<?>> find(FlowProvider provider, String name) {
+  public static Optional<Flow<?>> find(FlowProvider provider, String name) {
     Deque<Flow<?>> todo = new ArrayDeque<>(provider.flows());
     Map<Flow<?>, Boolean> seen = new IdentityHashMap<>();
     while (!todo.isEmpty()) {
