@@ -3,9 +3,12 @@ package dev.sluice.store;
 import dev.sluice.api.State;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.LogLine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -105,7 +108,7 @@ final class Statements {
   void addLog(LogLine line) throws SQLException {
     int i = 1;
     log.setString(i++, line.flowRunId().toString());
-    BatchWriter.setUuid(log, i++, line.taskRunId());
+    setUuid(log, i++, line.taskRunId());
     log.setLong(i++, Micros.of(line.at()));
     log.setString(i++, line.level());
     log.setString(i++, line.logger());
@@ -156,5 +159,24 @@ final class Statements {
       }
       insert.executeBatch();
     }
+  }
+
+  /** Binds an id that may be null. */
+  static void setUuid(PreparedStatement statement, int index, @Nullable UUID id)
+      throws SQLException {
+    if (id == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, id.toString());
+    }
+  }
+
+  /** The text a throwable is stored as: its stack trace, causes included. */
+  static String stackTrace(Throwable error) {
+    StringWriter out = new StringWriter();
+    try (PrintWriter writer = new PrintWriter(out)) {
+      error.printStackTrace(writer);
+    }
+    return out.toString();
   }
 }

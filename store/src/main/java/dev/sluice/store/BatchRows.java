@@ -1,0 +1,190 @@
+package dev.sluice.store;
+
+import dev.sluice.api.FlowRunEvent;
+import dev.sluice.api.State;
+import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.store.FlowInfo;
+import dev.sluice.api.store.FlowRunStart;
+import dev.sluice.api.store.LogLine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The row mapping: writes one batch of records as rows in one transaction — flow runs, their
+ * states, task runs (one upsert per task run and batch, see {@link TaskRow}), task-run states and
+ * log lines — then releases the batch's flushes. Owns the writer's connection. Writer thread only.
+ */
+final class BatchRows {
+  private final Database database;
+  private @Nullable Connection connection;
+  private @Nullable Statements statements;
+  private final Map<UUID, Set<String>> stepsByRun = new HashMap<>();
+  private final Set<String> flowsWritten = new HashSet<>();
+
+  /** What the batch being written adds to the two sets above, applied once it is committed. */
+  private final List<String> flowsInBatch = new ArrayList<>();
+
+  private final List<UUID> runsEndedInBatch = new ArrayList<>();
+
+  BatchRows(Database database) {
+    this.database = database;
+  }
+
+  /** Closes the connection; the next {@link #write} opens a new one. */
+  void disconnect() {
+    Connection c = connection;
+    connection = null;
+    statements = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already broken
+      }
+    }
+  }
+
+  /** Writes {@code batch} in one transaction, rolled back if anything fails. */
+  void write(List<Object> batch) throws SQLException {
+    if (connection == null) {
+      connection = database.connect();
+      statements = new Statements(connection);
+    }
+    Connection c = connection;
+    Statements s = statements;
+    Dialect dialect = database.dialect;
+    dialect.begin(c);
+    List<BatchWriter.Flush> flushes = new ArrayList<>();
+    flowsInBatch.clear();
+    runsEndedInBatch.clear();
+    boolean committed = false;
+    try {
+      Map<UUID, TaskRow> tasks = new LinkedHashMap<>();
+      for (Object record : batch) {
+        switch (record) {
+          case TaskRunEvent event -> {
+            s.addState(
+                s.taskState, event.taskRunId(), event.flowRunId(), event.state(), event.at());
+            tasks.computeIfAbsent(event.taskRunId(), id -> newTaskRow(event)).apply(event);
+          }
+          case LogLine line -> s.addLog(line);
+          case FlowRunEvent event -> flowRunStateChanged(s, event);
+          case FlowRunStart start -> flowRunStarted(s, start);
+          case BatchWriter.Flush flush -> flushes.add(flush);
+          default -> throw new IllegalArgumentException("not a run record: " + record);
+        }
+      }
+      s.taskState.executeBatch();
+      for (TaskRow row : tasks.values()) {
+        row.bind(s.taskUpsert);
+        s.taskUpsert.addBatch();
+      }
+      s.taskUpsert.executeBatch();
+      s.log.executeBatch();
+      dialect.commit(c);
+      committed = true;
+    } finally {
+      if (!committed) {
+        dialect.rollback(c);
+      }
+    }
+    flowsWritten.addAll(flowsInBatch);
+    runsEndedInBatch.forEach(stepsByRun::remove);
+    flushes.forEach(f -> f.done().countDown());
+  }
+
+  private void flowRunStarted(Statements s, FlowRunStart start) throws SQLException {
+    FlowInfo flow = start.flow();
+    stepsByRun.put(
+        start.flowRunId(),
+        new HashSet<>(flow.steps().stream().map(FlowInfo.StepInfo::name).toList()));
+    long at = Micros.of(start.at());
+    String flowKey = flow.name() + '\0' + flow.version() + '\0' + flow.mermaid().hashCode();
+    if (!flowsWritten.contains(flowKey) && !flowsInBatch.contains(flowKey)) {
+      s.writeFlow(flow, at);
+      flowsInBatch.add(flowKey);
+    }
+    PreparedStatement insert = s.flowRunInsert;
+    int i = 1;
+    insert.setString(i++, start.flowRunId().toString());
+    insert.setString(i++, flow.name());
+    insert.setString(i++, flow.version());
+    insert.setString(i++, start.parametersJson());
+    Statements.setUuid(insert, i++, start.parentTaskRunId());
+    Statements.setUuid(insert, i++, start.parentFlowRunId());
+    insert.setString(i++, State.PENDING.type().name());
+    insert.setString(i++, State.PENDING.name());
+    insert.setString(i++, "");
+    insert.setLong(i++, at);
+    insert.setInt(i++, 0);
+    insert.setInt(i++, 0);
+    insert.setLong(i++, at);
+    insert.setString(i++, start.owner().host());
+    insert.setLong(i++, start.owner().pid());
+    Long ownerStart = Micros.ofNullable(start.owner().processStart());
+    if (ownerStart == null) {
+      insert.setNull(i, Types.BIGINT);
+    } else {
+      insert.setLong(i, ownerStart);
+    }
+    insert.executeUpdate();
+    s.addState(s.flowState, null, start.flowRunId(), State.PENDING, start.at());
+    s.flowState.executeBatch();
+  }
+
+  private void flowRunStateChanged(Statements s, FlowRunEvent event) throws SQLException {
+    s.addState(s.flowState, null, event.flowRunId(), event.state(), event.at());
+    s.flowState.executeBatch();
+    State state = event.state();
+    boolean isFinal = state.isFinal();
+    PreparedStatement update = s.flowRunUpdate;
+    int i = 1;
+    update.setString(i++, state.type().name());
+    update.setString(i++, state.name());
+    update.setString(i++, state.message());
+    update.setLong(i++, Micros.of(event.at()));
+    update.setInt(i++, isFinal ? 1 : 0);
+    update.setInt(i++, event.attempt());
+    if (isFinal) {
+      update.setLong(i++, Micros.of(event.at()));
+    } else {
+      update.setNull(i++, Types.BIGINT);
+    }
+    update.setString(i, event.flowRunId().toString());
+    update.executeUpdate();
+    if (isFinal) {
+      runsEndedInBatch.add(event.flowRunId());
+    }
+  }
+
+  private TaskRow newTaskRow(TaskRunEvent event) {
+    String name = event.taskName();
+    String stepName = name;
+    Integer mapIndex = null;
+    Set<String> steps = stepsByRun.get(event.flowRunId());
+    // An element of a mapped step is named step[i]; a step may itself be named like that.
+    if (name.endsWith("]") && (steps == null || !steps.contains(name))) {
+      int open = name.lastIndexOf('[');
+      if (open > 0) {
+        try {
+          mapIndex = Integer.parseInt(name.substring(open + 1, name.length() - 1));
+          stepName = name.substring(0, open);
+        } catch (NumberFormatException notAnElement) {
+          mapIndex = null;
+        }
+      }
+    }
+    return new TaskRow(event.taskRunId(), event.flowRunId(), name, stepName, mapIndex, event.at());
+  }
+}
