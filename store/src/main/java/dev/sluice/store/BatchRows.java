@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +28,10 @@ final class BatchRows {
   private final Database database;
   private @Nullable Connection connection;
   private @Nullable Statements statements;
-  private final Map<UUID, Set<String>> stepsByRun = new HashMap<>();
   private final Set<String> flowsWritten = new HashSet<>();
 
-  /** What the batch being written adds to the two sets above, applied once it is committed. */
+  /** What the batch being written adds to the set above, applied once it is committed. */
   private final List<String> flowsInBatch = new ArrayList<>();
-
-  private final List<UUID> runsEndedInBatch = new ArrayList<>();
 
   BatchRows(Database database) {
     this.database = database;
@@ -67,7 +63,6 @@ final class BatchRows {
     dialect.begin(c);
     List<BatchWriter.Flush> flushes = new ArrayList<>();
     flowsInBatch.clear();
-    runsEndedInBatch.clear();
     boolean committed = false;
     try {
       Map<UUID, TaskRow> tasks = new LinkedHashMap<>();
@@ -100,15 +95,11 @@ final class BatchRows {
       }
     }
     flowsWritten.addAll(flowsInBatch);
-    runsEndedInBatch.forEach(stepsByRun::remove);
     flushes.forEach(f -> f.done().countDown());
   }
 
   private void flowRunStarted(Statements s, FlowRunStart start) throws SQLException {
     FlowInfo flow = start.flow();
-    stepsByRun.put(
-        start.flowRunId(),
-        new HashSet<>(flow.steps().stream().map(FlowInfo.StepInfo::name).toList()));
     long at = Micros.of(start.at());
     String flowKey = flow.name() + '\0' + flow.version() + '\0' + flow.mermaid().hashCode();
     if (!flowsWritten.contains(flowKey) && !flowsInBatch.contains(flowKey)) {
@@ -143,7 +134,7 @@ final class BatchRows {
     s.flowState.executeBatch();
   }
 
-  private void flowRunStateChanged(Statements s, FlowRunEvent event) throws SQLException {
+  private static void flowRunStateChanged(Statements s, FlowRunEvent event) throws SQLException {
     s.addState(s.flowState, null, event.flowRunId(), event.state(), event.at());
     s.flowState.executeBatch();
     State state = event.state();
@@ -163,28 +154,15 @@ final class BatchRows {
     }
     update.setString(i, event.flowRunId().toString());
     update.executeUpdate();
-    if (isFinal) {
-      runsEndedInBatch.add(event.flowRunId());
-    }
   }
 
-  private TaskRow newTaskRow(TaskRunEvent event) {
-    String name = event.taskName();
-    String stepName = name;
-    Integer mapIndex = null;
-    Set<String> steps = stepsByRun.get(event.flowRunId());
-    // An element of a mapped step is named step[i]; a step may itself be named like that.
-    if (name.endsWith("]") && (steps == null || !steps.contains(name))) {
-      int open = name.lastIndexOf('[');
-      if (open > 0) {
-        try {
-          mapIndex = Integer.parseInt(name.substring(open + 1, name.length() - 1));
-          stepName = name.substring(0, open);
-        } catch (NumberFormatException notAnElement) {
-          mapIndex = null;
-        }
-      }
-    }
-    return new TaskRow(event.taskRunId(), event.flowRunId(), name, stepName, mapIndex, event.at());
+  private static TaskRow newTaskRow(TaskRunEvent event) {
+    return new TaskRow(
+        event.taskRunId(),
+        event.flowRunId(),
+        event.taskName(),
+        event.stepName(),
+        event.mapIndex() < 0 ? null : event.mapIndex(),
+        event.at());
   }
 }

@@ -62,8 +62,13 @@ final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public boolean isKnownDead(RunOwner owner) {
+    return OwnerLiveness.isKnownDead(owner);
+  }
+
+  @Override
   public int markDeadRunsCrashed() {
-    String host = RunOwner.current().host();
+    String host = OwnerLiveness.localHost();
     try (Connection c = database.connect()) {
       List<String> dead = new ArrayList<>();
       try (PreparedStatement s =
@@ -76,7 +81,7 @@ final class JdbcRunStore implements RunStore {
             long start = rs.getLong(3);
             Instant started = rs.wasNull() ? null : Micros.toInstant(start);
             RunOwner owner = new RunOwner(host, rs.getLong(2), started);
-            if (owner.isKnownDead()) {
+            if (OwnerLiveness.isKnownDead(owner)) {
               dead.add(rs.getString(1) + " " + owner.pid());
             }
           }

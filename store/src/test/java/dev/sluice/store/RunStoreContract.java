@@ -84,6 +84,26 @@ abstract class RunStoreContract {
                 run, "etl", task, name, previous, next, t0.plusMillis(millis), attempt));
   }
 
+  /** A transition of element {@code index} of mapped step {@code step}. */
+  void element(
+      UUID run, UUID task, String step, int index, State previous, State next, int millis) {
+    store
+        .recorder()
+        .taskRunStateChanged(
+            new TaskRunEvent(
+                run,
+                "etl",
+                task,
+                step + "[" + index + "]",
+                previous,
+                next,
+                t0.plusMillis(millis),
+                0,
+                null,
+                step,
+                index));
+  }
+
   void flush() {
     assertThat(store.recorder().flush(Duration.ofSeconds(30))).isTrue();
   }
@@ -107,8 +127,8 @@ abstract class RunStoreContract {
     flush(); // the task run's next transitions land in another batch
     task(run, extract, "extract", null, State.RETRYING, 4, 2);
     task(run, extract, "extract", State.RETRYING, new State.Failed(boom), 5, 2);
-    task(run, element, "load[3]", null, State.PENDING, 6, 0);
-    task(run, element, "load[3]", State.PENDING, new State.Cached("abc123", "disk"), 7, 0);
+    element(run, element, "load", 3, null, State.PENDING, 6);
+    element(run, element, "load", 3, State.PENDING, new State.Cached("abc123", "disk"), 7);
     store
         .recorder()
         .flowRunStateChanged(
@@ -150,6 +170,19 @@ abstract class RunStoreContract {
     assertThat(l.cacheKey()).isEqualTo("abc123");
     assertThat(l.state().name()).isEqualTo("Cached");
     assertThat(l.startTime()).isNull();
+  }
+
+  @Test
+  void aStepNamedLikeAMapElementIsStoredAsTheEventSaysNotParsedFromItsName() {
+    UUID run = start(RunOwner.current());
+    UUID task = UUID.randomUUID();
+    task(run, task, "batch[7]", null, State.RUNNING, 1, 1);
+    flush();
+
+    TaskRunDetail stored = store.history().flowRun(run).orElseThrow().taskRuns().get(0);
+    assertThat(stored.name()).isEqualTo("batch[7]");
+    assertThat(stored.stepName()).isEqualTo("batch[7]");
+    assertThat(stored.mapIndex()).isNull();
   }
 
   @Test

@@ -231,7 +231,9 @@ abstract class TaskRunState {
             next,
             execution.instant(at),
             attempts,
-            cacheKey()));
+            cacheKey(),
+            stepName(),
+            mapIndex()));
   }
 
   /** The cache key of a task run with a cache policy, once looked up; null otherwise. */
