@@ -10,21 +10,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The row mapping: writes one batch of records as rows in one transaction — flow runs, their
  * states, task runs (one upsert per task run and batch, see {@link TaskRow}), task-run states and
- * log lines — then releases the batch's flushes. Owns the writer's connection. Writer thread only.
+ * log lines — with one change-feed row per flow run changed, then wakes the commit listeners and
+ * releases the batch's flushes. Owns the writer's connection. Writer thread only.
  */
 final class BatchRows {
+  // The writer's logger, as before the split: users' logging configurations name it.
+  private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
   private final Database database;
   private @Nullable Connection connection;
   private @Nullable Statements statements;
@@ -33,8 +41,14 @@ final class BatchRows {
   /** What the batch being written adds to the set above, applied once it is committed. */
   private final List<String> flowsInBatch = new ArrayList<>();
 
-  BatchRows(Database database) {
+  private final CommitListeners listeners;
+
+  /** The flow runs the batch being written changed, for its change-feed rows. */
+  private final Set<UUID> changedInBatch = new LinkedHashSet<>();
+
+  BatchRows(Database database, CommitListeners listeners) {
     this.database = database;
+    this.listeners = listeners;
   }
 
   /** Closes the connection; the next {@link #write} opens a new one. */
@@ -63,19 +77,30 @@ final class BatchRows {
     dialect.begin(c);
     List<BatchWriter.Flush> flushes = new ArrayList<>();
     flowsInBatch.clear();
+    changedInBatch.clear();
     boolean committed = false;
     try {
       Map<UUID, TaskRow> tasks = new LinkedHashMap<>();
       for (Object record : batch) {
         switch (record) {
           case TaskRunEvent event -> {
+            changedInBatch.add(event.flowRunId());
             s.addState(
                 s.taskState, event.taskRunId(), event.flowRunId(), event.state(), event.at());
             tasks.computeIfAbsent(event.taskRunId(), id -> newTaskRow(event)).apply(event);
           }
-          case LogLine line -> s.addLog(line);
-          case FlowRunEvent event -> flowRunStateChanged(s, event);
-          case FlowRunStart start -> flowRunStarted(s, start);
+          case LogLine line -> {
+            changedInBatch.add(line.flowRunId());
+            s.addLog(line);
+          }
+          case FlowRunEvent event -> {
+            changedInBatch.add(event.flowRunId());
+            flowRunStateChanged(s, event);
+          }
+          case FlowRunStart start -> {
+            changedInBatch.add(start.flowRunId());
+            flowRunStarted(s, start);
+          }
           case BatchWriter.Flush flush -> flushes.add(flush);
           default -> throw new IllegalArgumentException("not a run record: " + record);
         }
@@ -87,6 +112,8 @@ final class BatchRows {
       }
       s.taskUpsert.executeBatch();
       s.log.executeBatch();
+      // Last, so the change lock (PostgreSQL) is held only from here to the commit.
+      s.addChanges(dialect, changedInBatch, Micros.of(Instant.now()));
       dialect.commit(c);
       committed = true;
     } finally {
@@ -95,6 +122,9 @@ final class BatchRows {
       }
     }
     flowsWritten.addAll(flowsInBatch);
+    if (!changedInBatch.isEmpty()) {
+      listeners.committed();
+    }
     flushes.forEach(f -> f.done().countDown());
   }
 
@@ -125,11 +155,32 @@ final class BatchRows {
     insert.setLong(i++, start.owner().pid());
     Long ownerStart = Micros.ofNullable(start.owner().processStart());
     if (ownerStart == null) {
-      insert.setNull(i, Types.BIGINT);
+      insert.setNull(i++, Types.BIGINT);
     } else {
-      insert.setLong(i, ownerStart);
+      insert.setLong(i++, ownerStart);
     }
-    insert.executeUpdate();
+    insert.setString(i++, start.runName());
+    insert.setString(i, start.idempotencyKey());
+    if (insert.executeUpdate() == 0) {
+      // A restarted agent starting the same scheduled run again, or a second start with a key
+      // already used: the first start stands, its state history gets no second Pending.
+      log.warn(
+          "the run store {} already holds flow run {} (or a run of flow '{}' with idempotency key"
+              + " '{}'); keeping the first start",
+          database.display(),
+          start.flowRunId(),
+          flow.name(),
+          start.idempotencyKey());
+      return;
+    }
+    for (String tag : start.tags()) {
+      s.tagInsert.setString(1, start.flowRunId().toString());
+      s.tagInsert.setString(2, tag);
+      s.tagInsert.addBatch();
+    }
+    if (!start.tags().isEmpty()) {
+      s.tagInsert.executeBatch();
+    }
     s.addState(s.flowState, null, start.flowRunId(), State.PENDING, start.at());
     s.flowState.executeBatch();
   }

@@ -79,9 +79,9 @@ final class BatchWriter implements RunRecorder {
   /** A flush in the queue: counted down once everything queued before it is committed. */
   record Flush(CountDownLatch done) {}
 
-  BatchWriter(Database database) {
+  BatchWriter(Database database, CommitListeners listeners) {
     this.database = database;
-    this.rows = new BatchRows(database);
+    this.rows = new BatchRows(database, listeners);
     this.commits = new CommitRetries(database, rows, () -> closing, queue);
     this.thread = new Thread(this::run, "sluice-store-writer");
     thread.setDaemon(true);

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,8 @@ final class Statements {
 
   final Connection connection;
   final PreparedStatement flowRunInsert;
+  final PreparedStatement tagInsert;
+  final PreparedStatement changeInsert;
   final PreparedStatement flowRunUpdate;
   final PreparedStatement flowState;
   final PreparedStatement taskState;
@@ -32,9 +35,18 @@ final class Statements {
         connection.prepareStatement(
             "INSERT INTO sluice_flow_runs (id, flow_name, flow_version, parameters,"
                 + " parent_task_run_id, parent_flow_run_id, state_type, state_name, state_message,"
-                + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO NOTHING");
+                + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start,"
+                + " run_name, idempotency_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // A run already recorded (same id: started twice; or same flow and idempotency
+                // key) keeps its first start.
+                + " ON CONFLICT DO NOTHING");
+    tagInsert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flow_run_tags (flow_run_id, tag) VALUES (?, ?)"
+                + " ON CONFLICT DO NOTHING");
+    changeInsert =
+        connection.prepareStatement("INSERT INTO sluice_changes (flow_run_id, at) VALUES (?, ?)");
     flowRunUpdate =
         connection.prepareStatement(
             "UPDATE sluice_flow_runs SET state_type = ?, state_name = ?, state_message = ?,"
@@ -159,6 +171,23 @@ final class Statements {
       }
       insert.executeBatch();
     }
+  }
+
+  /**
+   * Adds the change-feed rows of a transaction, one per flow run it changed, under the dialect's
+   * change lock (held until the commit that follows).
+   */
+  void addChanges(Dialect dialect, Collection<UUID> flowRunIds, long at) throws SQLException {
+    if (flowRunIds.isEmpty()) {
+      return;
+    }
+    dialect.lockForChanges(connection);
+    for (UUID id : flowRunIds) {
+      changeInsert.setString(1, id.toString());
+      changeInsert.setLong(2, at);
+      changeInsert.addBatch();
+    }
+    changeInsert.executeBatch();
   }
 
   /** Binds an id that may be null. */
