@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +37,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The run history's cost. Two targets of DESIGN.md's budget:
@@ -99,8 +99,7 @@ public class StoreBenchmark {
         // Elements of one mapped step "t", as the engine reports them: step name and index given.
         events[i] = event(run, task, i, null, State.PENDING, now, 0);
         events[i + 1] = event(run, task, i, State.PENDING, State.RUNNING, now, 1);
-        events[i + 2] =
-            event(run, task, i, State.RUNNING, new State.AwaitingRetry(now, 2), now, 1);
+        events[i + 2] = event(run, task, i, State.RUNNING, new State.AwaitingRetry(now, 2), now, 1);
         events[i + 3] = event(run, task, i, State.RETRYING, State.COMPLETED, now, 2);
       }
     }

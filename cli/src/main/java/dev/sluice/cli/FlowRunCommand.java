@@ -200,7 +200,8 @@ final class FlowRunCommand {
       @Nullable UUID parentFlowRunId,
       RunOwner owner,
       List<StateRecord> history,
-      List<TaskRunDetail> taskRuns) {
+      List<TaskRunDetail> taskRuns,
+      @Nullable String idempotencyKey) {
     static DetailJson of(FlowRunDetail d) {
       return new DetailJson(
           d.run(),
@@ -209,7 +210,8 @@ final class FlowRunCommand {
           d.parentFlowRunId(),
           d.owner(),
           d.history(),
-          d.taskRuns());
+          d.taskRuns(),
+          d.idempotencyKey());
     }
   }
 
