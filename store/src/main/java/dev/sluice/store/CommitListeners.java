@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ final class CommitListeners {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   void add(Runnable listener) {
-    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   void remove(Runnable listener) {

@@ -23,10 +23,22 @@ import dev.sluice.api.store.TaskRunDetail;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -304,7 +316,7 @@ abstract class RunStoreContract {
 
   @Test
   void pagingWithACursorNeitherSkipsNorRepeatsARunWhileRunsAreAdded() throws Exception {
-    List<UUID> existing = new java.util.ArrayList<>();
+    List<UUID> existing = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       if (i % 3 != 0) {
         t0 = t0.plusMillis(1); // every third run shares its start time with the one before
@@ -312,8 +324,7 @@ abstract class RunStoreContract {
       existing.add(start(RunOwner.current()));
     }
     flush();
-    java.util.concurrent.atomic.AtomicBoolean paging =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean paging = new AtomicBoolean(true);
     Instant later = t0;
     Thread adder =
         new Thread(
@@ -329,7 +340,7 @@ abstract class RunStoreContract {
               }
             });
     adder.start();
-    List<UUID> seen = new java.util.ArrayList<>();
+    List<UUID> seen = new ArrayList<>();
     try {
       FlowRunQuery query = FlowRunQuery.recent(7).withFlowName("etl");
       FlowRunPage page = store.history().flowRunPage(query);
@@ -363,7 +374,7 @@ abstract class RunStoreContract {
   @Test
   void theChangeFeedListsCommitsOfTwoStoresOnOneDatabaseInCommitOrderResumably() throws Exception {
     long before = lastChange();
-    List<UUID> committed = new java.util.ArrayList<>();
+    List<UUID> committed = new ArrayList<>();
     try (RunStore other = reopen()) {
       for (int i = 0; i < 12; i++) {
         RunStore writer = i % 2 == 0 ? store : other;
@@ -374,7 +385,7 @@ abstract class RunStoreContract {
         assertThat(writer.recorder().flush(Duration.ofSeconds(30))).isTrue();
         committed.add(run);
       }
-      List<RunChange> feed = new java.util.ArrayList<>();
+      List<RunChange> feed = new ArrayList<>();
       long after = before;
       while (true) { // read in small pages from the other store, resuming from the last seen
         List<RunChange> page = other.history().changesAfter(after, 5);
@@ -392,9 +403,8 @@ abstract class RunStoreContract {
   @Test
   void aFollowerTailingTheFeedWhileTwoStoresCommitAtOnceMissesNoChange() throws Exception {
     long before = lastChange();
-    java.util.Set<UUID> tailed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicBoolean writing =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.Set<UUID> tailed = ConcurrentHashMap.newKeySet();
+    AtomicBoolean writing = new AtomicBoolean(true);
     try (RunStore other = reopen()) {
       Thread follower =
           new Thread(
@@ -416,8 +426,8 @@ abstract class RunStoreContract {
                 }
               });
       follower.start();
-      List<UUID> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-      List<Thread> writers = new java.util.ArrayList<>();
+      List<UUID> started = Collections.synchronizedList(new ArrayList<>());
+      List<Thread> writers = new ArrayList<>();
       for (RunStore writer : List.of(store, other)) {
         Thread t =
             new Thread(
@@ -457,8 +467,7 @@ abstract class RunStoreContract {
   @Test
   void oneBatchAddsOneChangePerFlowRunAndWakesTheCommitListenersAfterTheCommit() throws Exception {
     long before = lastChange();
-    java.util.concurrent.BlockingQueue<List<RunChange>> seenByListener =
-        new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<List<RunChange>> seenByListener = new LinkedBlockingQueue<>();
     long[] from = {before};
     Runnable listener =
         () -> {
@@ -476,7 +485,7 @@ abstract class RunStoreContract {
     }
     store.recorder().log(line(run, 3, "hello"));
     flush();
-    List<RunChange> woken = seenByListener.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    List<RunChange> woken = seenByListener.poll(30, TimeUnit.SECONDS);
     assertThat(woken).isNotNull();
     assertThat(woken).extracting(RunChange::flowRunId).contains(run);
     store.history().removeCommitListener(listener);
@@ -579,8 +588,8 @@ abstract class RunStoreContract {
     flush();
     HistoryReader reader = (HistoryReader) store.history();
     // One reader holds a connection; another read still completes meanwhile (no single lock).
-    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     Thread holder =
         new Thread(
             () ->
@@ -590,29 +599,27 @@ abstract class RunStoreContract {
                         c -> {
                           holding.countDown();
                           try {
-                            return release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                            return release.await(60, TimeUnit.SECONDS);
                           } catch (InterruptedException e) {
                             throw new IllegalStateException(e);
                           }
                         }));
     holder.start();
-    assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    java.util.concurrent.CompletableFuture<String> other =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> reader.flowRun(run).orElseThrow().run().state().name());
-    assertThat(other.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("Running");
+    assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> other =
+        CompletableFuture.supplyAsync(() -> reader.flowRun(run).orElseThrow().run().state().name());
+    assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo("Running");
     release.countDown();
     holder.join();
 
-    java.util.concurrent.ExecutorService readers =
-        java.util.concurrent.Executors.newFixedThreadPool(4 * HistoryReader.POOL_SIZE);
+    ExecutorService readers = Executors.newFixedThreadPool(4 * HistoryReader.POOL_SIZE);
     try {
-      List<java.util.concurrent.Future<UUID>> reads = new java.util.ArrayList<>();
+      List<Future<UUID>> reads = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
         reads.add(readers.submit(() -> reader.flowRun(run).orElseThrow().run().id()));
       }
-      for (java.util.concurrent.Future<UUID> read : reads) {
-        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(run);
+      for (Future<UUID> read : reads) {
+        assertThat(read.get(60, TimeUnit.SECONDS)).isEqualTo(run);
         assertThat(reader.pool().openConnections()).isBetween(1, HistoryReader.POOL_SIZE);
       }
     } finally {
