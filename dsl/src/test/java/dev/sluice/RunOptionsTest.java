@@ -8,7 +8,11 @@ import dev.sluice.api.RunHandle;
 import dev.sluice.api.RunOptions;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
+import dev.sluice.api.store.FlowRunDetail;
+import dev.sluice.api.store.FlowRunSummary;
+import dev.sluice.api.store.RunStore;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs started with an id created elsewhere, a name, tags and an idempotency key: what a server
@@ -58,6 +63,35 @@ class RunOptionsTest {
       assertThat(run.tags()).containsExactly("ETL", "b");
       assertThat(run.state()).isEqualTo(State.COMPLETED);
       assertThat(run.taskRuns()).extracting(t -> t.id()).doesNotContain(id);
+    }
+  }
+
+  @Test
+  void theRunHistoryRecordsTheNameTagsAndKey(@TempDir Path dir) {
+    Flow<Void> flow = Flows.named("recorded").define(f -> f.task("one", () -> 1));
+    UUID id = UUID.fromString("01939f6e-0000-7000-8000-000000000003");
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("local")
+            .setting("store", dir.resolve("runs.db").toString())
+            .build()) {
+      sluice.run(
+          flow,
+          Map.of(),
+          RunOptions.none()
+              .withId(id)
+              .withName("by the scheduler")
+              .withTags("ETL")
+              .withIdempotencyKey("2026-12-07"));
+      RunStore store = sluice.runStore().orElseThrow();
+      assertThat(store.recorder().flush(Duration.ofSeconds(30))).isTrue();
+      FlowRunDetail detail = store.history().flowRun(id).orElseThrow();
+      assertThat(detail.run().runName()).isEqualTo("by the scheduler");
+      assertThat(detail.run().tags()).containsExactly("ETL");
+      assertThat(detail.idempotencyKey()).isEqualTo("2026-12-07");
+      assertThat(store.history().flowRunByIdempotencyKey("recorded", "2026-12-07"))
+          .map(FlowRunSummary::id)
+          .contains(id);
     }
   }
 

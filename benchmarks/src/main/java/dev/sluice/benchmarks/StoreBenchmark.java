@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -95,16 +96,24 @@ public class StoreBenchmark {
       for (int i = 0; i < TRANSITIONS; i += 4) {
         // Time-ordered ids, like the engine's UUIDv7s: each new task run sorts after the last.
         UUID task = new UUID(high + i, low);
-        String name = "t" + i;
-        events[i] = new TaskRunEvent(run, "bench", task, name, null, State.PENDING, now, 0);
-        events[i + 1] =
-            new TaskRunEvent(run, "bench", task, name, State.PENDING, State.RUNNING, now, 1);
-        events[i + 2] =
-            new TaskRunEvent(
-                run, "bench", task, name, State.RUNNING, new State.AwaitingRetry(now, 2), now, 1);
-        events[i + 3] =
-            new TaskRunEvent(run, "bench", task, name, State.RETRYING, State.COMPLETED, now, 2);
+        // Elements of one mapped step "t", as the engine reports them: step name and index given.
+        events[i] = event(run, task, i, null, State.PENDING, now, 0);
+        events[i + 1] = event(run, task, i, State.PENDING, State.RUNNING, now, 1);
+        events[i + 2] = event(run, task, i, State.RUNNING, new State.AwaitingRetry(now, 2), now, 1);
+        events[i + 3] = event(run, task, i, State.RETRYING, State.COMPLETED, now, 2);
       }
+    }
+
+    private static TaskRunEvent event(
+        UUID run,
+        UUID task,
+        int index,
+        @Nullable State previous,
+        State next,
+        Instant at,
+        int attempt) {
+      return new TaskRunEvent(
+          run, "bench", task, "t[" + index + "]", previous, next, at, attempt, null, "t", index);
     }
 
     @Benchmark

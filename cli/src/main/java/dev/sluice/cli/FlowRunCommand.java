@@ -200,7 +200,8 @@ final class FlowRunCommand {
       @Nullable UUID parentFlowRunId,
       RunOwner owner,
       List<StateRecord> history,
-      List<TaskRunDetail> taskRuns) {
+      List<TaskRunDetail> taskRuns,
+      @Nullable String idempotencyKey) {
     static DetailJson of(FlowRunDetail d) {
       return new DetailJson(
           d.run(),
@@ -209,7 +210,8 @@ final class FlowRunCommand {
           d.parentFlowRunId(),
           d.owner(),
           d.history(),
-          d.taskRuns());
+          d.taskRuns(),
+          d.idempotencyKey());
     }
   }
 
@@ -239,20 +241,22 @@ final class FlowRunCommand {
     public Integer call() throws Exception {
       checkedId(spec, id);
       FlowRunDetail detail;
+      boolean ownerGone;
       try (History history = History.open(context)) {
         detail = history.flowRun(id);
+        ownerGone = detail.run().endTime() == null && history.isKnownDead(detail.owner());
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(Json.outputWriter().writeValueAsString(DetailJson.of(detail)));
       } else {
-        print(detail, out);
+        print(detail, ownerGone, out);
       }
       out.flush();
       return 0;
     }
 
-    private void print(FlowRunDetail detail, PrintWriter out) {
+    private void print(FlowRunDetail detail, boolean ownerGone, PrintWriter out) {
       Instant now = context.clock().instant();
       FlowRunSummary run = detail.run();
       out.println(
@@ -282,9 +286,7 @@ final class FlowRunCommand {
           detail.owner().host()
               + " pid "
               + detail.owner().pid()
-              + (run.endTime() == null && detail.owner().isKnownDead()
-                  ? " (no longer running)"
-                  : ""));
+              + (ownerGone ? " (no longer running)" : ""));
       facts.row(
           "History:",
           detail.history().stream()
@@ -378,7 +380,7 @@ final class FlowRunCommand {
           // committed too, and one more pass prints them.
           FlowRunDetail now = history.history().flowRun(detail.run().id()).orElse(detail);
           finished = now.run().state().isFinal();
-          if (!finished && now.owner().isKnownDead()) {
+          if (!finished && history.isKnownDead(now.owner())) {
             // The process running it died: mark it Crashed (as the engine would on its next
             // start), so the next pass prints the rest and ends.
             history.markDeadRunsCrashed();

@@ -4,6 +4,7 @@ import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
 import dev.sluice.api.store.RunHistory;
+import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreException;
 import dev.sluice.api.store.RunStores;
@@ -89,6 +90,11 @@ final class History implements AutoCloseable {
     } catch (RunStoreException e) {
       throw new CliException(e.getMessage(), e);
     }
+  }
+
+  /** Whether the process that ran a run with this owner is known to be gone (the store judges). */
+  boolean isKnownDead(RunOwner owner) {
+    return store.isKnownDead(owner);
   }
 
   RunHistory history() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -38,13 +40,22 @@ final class Database {
   private final String display;
   private final int busyTimeoutMillis;
 
+  /** The driver of a server database, brought by its artifact; null for SQLite. */
+  private final @Nullable Driver driver;
+
   private Database(
-      Dialect dialect, String url, Properties properties, String display, int busyTimeoutMillis) {
+      Dialect dialect,
+      String url,
+      Properties properties,
+      String display,
+      int busyTimeoutMillis,
+      @Nullable Driver driver) {
     this.dialect = dialect;
     this.url = url;
     this.properties = properties;
     this.display = display;
     this.busyTimeoutMillis = busyTimeoutMillis;
+    this.driver = driver;
   }
 
   /** An SQLite file, given as a path or a {@code jdbc:sqlite:} URL. */
@@ -56,11 +67,14 @@ final class Database {
     Path file = Path.of(path).toAbsolutePath().normalize();
     int busy = intOption(options, "busy-timeout-ms", 30_000, file.toString());
     return new Database(
-        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy);
+        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy, null);
   }
 
-  /** A PostgreSQL server; {@code user} and {@code password} may come from the options. */
-  static Database postgresql(String url, Map<String, String> options) {
+  /**
+   * A PostgreSQL server, reached with {@code driver} (sluice-store-postgres brings it); {@code
+   * user} and {@code password} may come from the options.
+   */
+  static Database postgresql(String url, Map<String, String> options, Driver driver) {
     Properties properties = new Properties();
     if (options.containsKey("user")) {
       properties.setProperty("user", options.get("user"));
@@ -73,7 +87,7 @@ final class Database {
     properties.setProperty("connectTimeout", String.valueOf(timeout));
     properties.setProperty("loginTimeout", String.valueOf(timeout));
     properties.setProperty("ApplicationName", "sluice");
-    return new Database(Dialect.POSTGRESQL, url, properties, display, 0);
+    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver);
   }
 
   private static int intOption(
@@ -116,9 +130,9 @@ final class Database {
       }
       return connection;
     }
-    Connection connection = new org.postgresql.Driver().connect(url, properties);
+    Connection connection = driver == null ? null : driver.connect(url, properties);
     if (connection == null) {
-      throw new SQLException("the PostgreSQL driver does not accept the URL " + display);
+      throw new SQLException("the " + driver + " driver does not accept the URL " + display);
     }
     return connection;
   }

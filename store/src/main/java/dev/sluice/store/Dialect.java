@@ -48,6 +48,22 @@ enum Dialect {
     }
   }
 
+  /**
+   * Serializes, across every process writing the database, the end of write transactions that add
+   * change-feed rows: taken just before the rows are inserted and held until the commit, so their
+   * sequence numbers are handed out in commit order and a reader that saw sequence n never later
+   * finds a smaller one committed. (PostgreSQL hands out identity values at insert, not at commit;
+   * SQLite's BEGIN IMMEDIATE already holds the one write lock.)
+   */
+  void lockForChanges(Connection connection) throws SQLException {
+    if (this == POSTGRESQL) {
+      try (Statement statement = connection.createStatement()) {
+        // Another arbitrary constant: "sluicec" (the migration lock's key plus "c").
+        statement.execute("SELECT pg_advisory_xact_lock(32489873246676323)");
+      }
+    }
+  }
+
   /** Serializes schema migrations of concurrent starts, inside the migration's transaction. */
   void lockForMigration(Connection connection) throws SQLException {
     if (this == POSTGRESQL) {

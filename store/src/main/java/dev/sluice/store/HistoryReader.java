@@ -3,16 +3,18 @@ package dev.sluice.store;
 import dev.sluice.api.StateType;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
+import dev.sluice.api.store.FlowRunPage;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
 import dev.sluice.api.store.FlowSummary;
 import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RunChange;
 import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
-import dev.sluice.api.store.RunStoreException;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,56 +22,50 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The read side: plain queries on a connection of its own (SQLite's WAL lets it read while a writer
- * commits), one query at a time.
+ * The read side: plain queries on connections of its own (SQLite's WAL lets them read while a
+ * writer commits), from a small pool so concurrent readers run side by side.
  */
 final class HistoryReader implements RunHistory {
+  /** Read connections at most: enough for a server's readers, few enough for SQLite's file. */
+  static final int POOL_SIZE = 8;
+
+  /** Task-run ids per {@code IN (...)} list, well below both databases' parameter limits. */
+  private static final int IN_CHUNK = 500;
+
   private static final String RUN_COLUMNS =
       "id, flow_name, flow_version, state_type, state_name, state_message, state_at, start_time,"
-          + " end_time, attempts, parent_task_run_id";
+          + " end_time, attempts, parent_task_run_id, run_name";
 
-  private final Database database;
-  private @Nullable Connection connection;
+  private final ConnectionPool pool;
+  private final CommitListeners listeners;
 
-  HistoryReader(Database database) {
-    this.database = database;
+  HistoryReader(Database database, CommitListeners listeners) {
+    this.pool = new ConnectionPool(database, POOL_SIZE);
+    this.listeners = listeners;
   }
 
-  private interface Query<T> {
-    T run(Connection connection) throws SQLException;
+  private <T> T query(ConnectionPool.Use<T> query) {
+    return pool.with(query);
   }
 
-  private synchronized <T> T query(Query<T> query) {
-    try {
-      if (connection == null) {
-        connection = database.connect();
-      }
-      return query.run(connection);
-    } catch (SQLException e) {
-      close();
-      throw new RunStoreException(
-          "reading the run store " + database.display() + " failed: " + e.getMessage(), e);
-    }
+  /** The reader's connections, for tests. */
+  ConnectionPool pool() {
+    return pool;
   }
 
-  synchronized void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // closing anyway
-      }
-      connection = null;
-    }
+  void close() {
+    pool.close();
   }
 
   @Override
@@ -124,6 +120,11 @@ final class HistoryReader implements RunHistory {
 
   @Override
   public List<FlowRunSummary> flowRuns(FlowRunQuery q) {
+    return flowRunPage(q).items();
+  }
+
+  @Override
+  public FlowRunPage flowRunPage(FlowRunQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS + " FROM sluice_flow_runs");
     List<Object> args = new ArrayList<>();
     List<String> where = new ArrayList<>();
@@ -132,7 +133,7 @@ final class HistoryReader implements RunHistory {
       args.add(q.flowName());
     }
     if (!q.states().isEmpty()) {
-      String marks = String.join(", ", q.states().stream().map(s -> "?").toList());
+      String marks = marks(q.states().size());
       where.add("(LOWER(state_name) IN (" + marks + ") OR LOWER(state_type) IN (" + marks + "))");
       args.addAll(q.states());
       args.addAll(q.states());
@@ -145,26 +146,187 @@ final class HistoryReader implements RunHistory {
       where.add("id LIKE ?");
       args.add(q.idPrefix().replace("%", "").replace("_", "") + "%");
     }
+    if (!q.tags().isEmpty()) {
+      where.add(
+          "id IN (SELECT flow_run_id FROM sluice_flow_run_tags WHERE tag IN ("
+              + marks(q.tags().size())
+              + ") GROUP BY flow_run_id HAVING COUNT(*) = ?)");
+      args.addAll(q.tags());
+      args.add(q.tags().size());
+    }
+    if (q.cursor() != null) {
+      Cursor after = Cursor.decode(q.cursor());
+      where.add("(start_time < ? OR (start_time = ? AND id < ?))");
+      args.add(after.startMicros());
+      args.add(after.startMicros());
+      args.add(after.id());
+    }
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
     }
+    // One more than asked: whether there is a next page.
     sql.append(" ORDER BY start_time DESC, id DESC LIMIT ?");
-    args.add(q.limit());
+    args.add(q.limit() + 1);
     return query(
         c -> {
+          List<FlowRunSummary> runs = new ArrayList<>();
           try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
               s.setObject(i + 1, args.get(i));
             }
-            List<FlowRunSummary> runs = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 runs.add(summary(rs));
               }
             }
-            return runs;
+          }
+          String next = null;
+          if (runs.size() > q.limit()) {
+            runs = runs.subList(0, q.limit());
+            FlowRunSummary last = runs.get(runs.size() - 1);
+            next = new Cursor(Micros.of(last.startTime()), last.id().toString()).encode();
+          }
+          return new FlowRunPage(withTags(c, runs), next);
+        });
+  }
+
+  private static String marks(int count) {
+    return String.join(", ", java.util.Collections.nCopies(count, "?"));
+  }
+
+  /**
+   * A place in the run listing: the (start time, id) of the last run of a page. Encoded opaquely so
+   * clients pass it back rather than build one; its version prefix lets the form change.
+   */
+  private record Cursor(long startMicros, String id) {
+    private static final String VERSION = "1:";
+
+    String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((VERSION + startMicros + ":" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String text) {
+      try {
+        String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+        if (plain.startsWith(VERSION)) {
+          int colon = plain.indexOf(':', VERSION.length());
+          long start = Long.parseLong(plain.substring(VERSION.length(), colon));
+          String id = UUID.fromString(plain.substring(colon + 1)).toString();
+          return new Cursor(start, id);
+        }
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        // not one of ours: said below
+      }
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a flow-run cursor of this store; pass a nextCursor back as it was");
+    }
+  }
+
+  /** The runs with their tags, read in one query per chunk of runs. */
+  private static List<FlowRunSummary> withTags(Connection c, List<FlowRunSummary> runs)
+      throws SQLException {
+    Map<UUID, Set<String>> tags = new HashMap<>();
+    for (int from = 0; from < runs.size(); from += IN_CHUNK) {
+      List<FlowRunSummary> chunk = runs.subList(from, Math.min(runs.size(), from + IN_CHUNK));
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT flow_run_id, tag FROM sluice_flow_run_tags WHERE flow_run_id IN ("
+                  + marks(chunk.size())
+                  + ")")) {
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setString(i + 1, chunk.get(i).id().toString());
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            tags.computeIfAbsent(UUID.fromString(rs.getString(1)), k -> new HashSet<>())
+                .add(rs.getString(2));
+          }
+        }
+      }
+    }
+    if (tags.isEmpty()) {
+      return runs;
+    }
+    return runs.stream()
+        .map(
+            r ->
+                tags.containsKey(r.id())
+                    ? new FlowRunSummary(
+                        r.id(),
+                        r.flowName(),
+                        r.flowVersion(),
+                        r.state(),
+                        r.startTime(),
+                        r.endTime(),
+                        r.attempts(),
+                        r.parentTaskRunId(),
+                        r.runName(),
+                        tags.get(r.id()))
+                    : r)
+        .toList();
+  }
+
+  @Override
+  public Optional<FlowRunSummary> flowRunByIdempotencyKey(String flowName, String key) {
+    return query(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT "
+                      + RUN_COLUMNS
+                      + " FROM sluice_flow_runs WHERE flow_name = ? AND idempotency_key = ?")) {
+            s.setString(1, flowName);
+            s.setString(2, key);
+            try (ResultSet rs = s.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(withTags(c, List.of(summary(rs))).get(0));
+            }
           }
         });
+  }
+
+  @Override
+  public List<RunChange> changesAfter(long afterSequence, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("the limit of a change query must be >= 1, was " + limit);
+    }
+    return query(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT seq, flow_run_id, at FROM sluice_changes WHERE seq > ? ORDER BY seq"
+                      + " LIMIT ?")) {
+            s.setLong(1, afterSequence);
+            s.setInt(2, limit);
+            List<RunChange> changes = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                changes.add(
+                    new RunChange(
+                        rs.getLong(1),
+                        UUID.fromString(rs.getString(2)),
+                        Micros.toInstant(rs.getLong(3))));
+              }
+            }
+            return changes;
+          }
+        });
+  }
+
+  @Override
+  public void addCommitListener(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeCommitListener(Runnable listener) {
+    listeners.remove(listener);
   }
 
   private static FlowRunSummary summary(ResultSet rs) throws SQLException {
@@ -183,7 +345,9 @@ final class HistoryReader implements RunHistory {
         Micros.toInstant(rs.getLong(8)),
         hasEnd ? Micros.toInstant(end) : null,
         rs.getInt(10),
-        parent == null ? null : UUID.fromString(parent));
+        parent == null ? null : UUID.fromString(parent),
+        rs.getString(12),
+        Set.of());
   }
 
   @Override
@@ -195,28 +359,31 @@ final class HistoryReader implements RunHistory {
           String parameters;
           String parentFlowRun;
           RunOwner owner;
+          String idempotencyKey;
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT "
                       + RUN_COLUMNS
-                      + ", parameters, parent_flow_run_id, owner_host, owner_pid, owner_start"
-                      + " FROM sluice_flow_runs WHERE id = ?")) {
+                      + ", parameters, parent_flow_run_id, owner_host, owner_pid, owner_start,"
+                      + " idempotency_key FROM sluice_flow_runs WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
               }
               run = summary(rs);
-              parameters = rs.getString(12);
-              parentFlowRun = rs.getString(13);
-              long ownerStart = rs.getLong(16);
+              parameters = rs.getString(13);
+              parentFlowRun = rs.getString(14);
+              long ownerStart = rs.getLong(17);
               owner =
                   new RunOwner(
-                      rs.getString(14),
-                      rs.getLong(15),
+                      rs.getString(15),
+                      rs.getLong(16),
                       rs.wasNull() ? null : Micros.toInstant(ownerStart));
+              idempotencyKey = rs.getString(18);
             }
           }
+          run = withTags(c, List.of(run)).get(0);
           FlowInfo flow = flow(c, run.flowName(), run.flowVersion());
           List<StateRecord> history = new ArrayList<>();
           try (PreparedStatement s =
@@ -289,7 +456,8 @@ final class HistoryReader implements RunHistory {
                   parentFlowRun == null ? null : UUID.fromString(parentFlowRun),
                   owner,
                   history,
-                  tasks));
+                  tasks,
+                  idempotencyKey));
         });
   }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** A run store in an SQLite file or a PostgreSQL database. */
 final class JdbcRunStore implements RunStore {
@@ -25,12 +26,13 @@ final class JdbcRunStore implements RunStore {
   private final BatchWriter writer;
   private final HistoryReader reader;
   private final Thread shutdownHook;
+  private final CommitListeners listeners = new CommitListeners();
 
   JdbcRunStore(Database database) {
     this.database = database;
     database.prepare();
-    this.writer = new BatchWriter(database);
-    this.reader = new HistoryReader(database);
+    this.writer = new BatchWriter(database, listeners);
+    this.reader = new HistoryReader(database, listeners);
     writer.start();
     // A program that ends with System.exit (or returns from main) without closing its Sluice
     // still gets what was recorded committed; the writer thread is a daemon and would just stop.
@@ -62,8 +64,13 @@ final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public boolean isKnownDead(RunOwner owner) {
+    return OwnerLiveness.isKnownDead(owner);
+  }
+
+  @Override
   public int markDeadRunsCrashed() {
-    String host = RunOwner.current().host();
+    String host = OwnerLiveness.localHost();
     try (Connection c = database.connect()) {
       List<String> dead = new ArrayList<>();
       try (PreparedStatement s =
@@ -76,7 +83,7 @@ final class JdbcRunStore implements RunStore {
             long start = rs.getLong(3);
             Instant started = rs.wasNull() ? null : Micros.toInstant(start);
             RunOwner owner = new RunOwner(host, rs.getLong(2), started);
-            if (owner.isKnownDead()) {
+            if (OwnerLiveness.isKnownDead(owner)) {
               dead.add(rs.getString(1) + " " + owner.pid());
             }
           }
@@ -89,6 +96,7 @@ final class JdbcRunStore implements RunStore {
       database.dialect.begin(c);
       boolean committed = false;
       int marked = 0;
+      List<UUID> changed = new ArrayList<>();
       try {
         for (String entry : dead) {
           String id = entry.substring(0, entry.indexOf(' '));
@@ -98,14 +106,21 @@ final class JdbcRunStore implements RunStore {
                   + " on "
                   + host
                   + ") ended before the run did";
-          marked += crash(c, id, message, now);
+          if (crash(c, id, message, now) > 0) {
+            marked++;
+            changed.add(UUID.fromString(id));
+          }
         }
+        new Statements(c).addChanges(database.dialect, changed, now);
         database.dialect.commit(c);
         committed = true;
       } finally {
         if (!committed) {
           database.dialect.rollback(c);
         }
+      }
+      if (marked > 0) {
+        listeners.committed();
       }
       return marked;
     } catch (SQLException e) {

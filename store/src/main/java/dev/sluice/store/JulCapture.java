@@ -60,7 +60,7 @@ final class JulCapture extends Handler implements LogCapture {
             String.valueOf(record.getLoggerName()),
             Thread.currentThread().getName(),
             MESSAGES.formatMessage(record),
-            thrown == null ? null : BatchWriter.stackTrace(thrown),
+            thrown == null ? null : Statements.stackTrace(thrown),
             mdc == null ? Map.of() : mdc));
   }
 

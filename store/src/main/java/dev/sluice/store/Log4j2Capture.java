@@ -64,7 +64,7 @@ final class Log4j2Capture extends AbstractAppender implements LogCapture {
             String.valueOf(event.getLoggerName()),
             String.valueOf(event.getThreadName()),
             event.getMessage() == null ? "" : event.getMessage().getFormattedMessage(),
-            thrown == null ? null : BatchWriter.stackTrace(thrown),
+            thrown == null ? null : Statements.stackTrace(thrown),
             data.toMap()));
   }
 

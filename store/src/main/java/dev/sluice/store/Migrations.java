@@ -24,7 +24,8 @@ final class Migrations {
   static final String VERSION_TABLE = "sluice_schema_version";
 
   /** Every script, in order; version = position + 1. */
-  static final List<String> SCRIPTS = List.of("V1__run_history.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__run_history.sql", "V2__run_identity_paging_changes.sql");
 
   static final int LATEST = SCRIPTS.size();
 

@@ -3,10 +3,14 @@ package dev.sluice.store;
 import dev.sluice.api.State;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.LogLine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +21,8 @@ final class Statements {
 
   final Connection connection;
   final PreparedStatement flowRunInsert;
+  final PreparedStatement tagInsert;
+  final PreparedStatement changeInsert;
   final PreparedStatement flowRunUpdate;
   final PreparedStatement flowState;
   final PreparedStatement taskState;
@@ -29,9 +35,18 @@ final class Statements {
         connection.prepareStatement(
             "INSERT INTO sluice_flow_runs (id, flow_name, flow_version, parameters,"
                 + " parent_task_run_id, parent_flow_run_id, state_type, state_name, state_message,"
-                + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO NOTHING");
+                + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start,"
+                + " run_name, idempotency_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // A run already recorded (same id: started twice; or same flow and idempotency
+                // key) keeps its first start.
+                + " ON CONFLICT DO NOTHING");
+    tagInsert =
+        connection.prepareStatement(
+            "INSERT INTO sluice_flow_run_tags (flow_run_id, tag) VALUES (?, ?)"
+                + " ON CONFLICT DO NOTHING");
+    changeInsert =
+        connection.prepareStatement("INSERT INTO sluice_changes (flow_run_id, at) VALUES (?, ?)");
     flowRunUpdate =
         connection.prepareStatement(
             "UPDATE sluice_flow_runs SET state_type = ?, state_name = ?, state_message = ?,"
@@ -105,7 +120,7 @@ final class Statements {
   void addLog(LogLine line) throws SQLException {
     int i = 1;
     log.setString(i++, line.flowRunId().toString());
-    BatchWriter.setUuid(log, i++, line.taskRunId());
+    setUuid(log, i++, line.taskRunId());
     log.setLong(i++, Micros.of(line.at()));
     log.setString(i++, line.level());
     log.setString(i++, line.logger());
@@ -156,5 +171,41 @@ final class Statements {
       }
       insert.executeBatch();
     }
+  }
+
+  /**
+   * Adds the change-feed rows of a transaction, one per flow run it changed, under the dialect's
+   * change lock (held until the commit that follows).
+   */
+  void addChanges(Dialect dialect, Collection<UUID> flowRunIds, long at) throws SQLException {
+    if (flowRunIds.isEmpty()) {
+      return;
+    }
+    dialect.lockForChanges(connection);
+    for (UUID id : flowRunIds) {
+      changeInsert.setString(1, id.toString());
+      changeInsert.setLong(2, at);
+      changeInsert.addBatch();
+    }
+    changeInsert.executeBatch();
+  }
+
+  /** Binds an id that may be null. */
+  static void setUuid(PreparedStatement statement, int index, @Nullable UUID id)
+      throws SQLException {
+    if (id == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, id.toString());
+    }
+  }
+
+  /** The text a throwable is stored as: its stack trace, causes included. */
+  static String stackTrace(Throwable error) {
+    StringWriter out = new StringWriter();
+    try (PrintWriter writer = new PrintWriter(out)) {
+      error.printStackTrace(writer);
+    }
+    return out.toString();
   }
 }

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param owner the process that ran it
  * @param history every state it entered, in order
  * @param taskRuns its task runs in the order they were created (map elements after their map)
+ * @param idempotencyKey the key it was started with, null when none
  */
 public record FlowRunDetail(
     FlowRunSummary run,
@@ -23,7 +24,8 @@ public record FlowRunDetail(
     @Nullable UUID parentFlowRunId,
     RunOwner owner,
     List<StateRecord> history,
-    List<TaskRunDetail> taskRuns) {
+    List<TaskRunDetail> taskRuns,
+    @Nullable String idempotencyKey) {
   public FlowRunDetail {
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(flow, "flow");
@@ -31,5 +33,17 @@ public record FlowRunDetail(
     Objects.requireNonNull(owner, "owner");
     history = List.copyOf(history);
     taskRuns = List.copyOf(taskRuns);
+  }
+
+  /** A run started without idempotency key. */
+  public FlowRunDetail(
+      FlowRunSummary run,
+      FlowInfo flow,
+      String parametersJson,
+      @Nullable UUID parentFlowRunId,
+      RunOwner owner,
+      List<StateRecord> history,
+      List<TaskRunDetail> taskRuns) {
+    this(run, flow, parametersJson, parentFlowRunId, owner, history, taskRuns, null);
   }
 }

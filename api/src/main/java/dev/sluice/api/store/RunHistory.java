@@ -16,6 +16,40 @@ public interface RunHistory {
   /** Flow runs matching {@code query}, newest first, at most {@link FlowRunQuery#limit()}. */
   List<FlowRunSummary> flowRuns(FlowRunQuery query);
 
+  /**
+   * A page of the flow runs matching {@code query}, newest first, from its {@linkplain
+   * FlowRunQuery#cursor() cursor}, with the cursor of the next page. Stays correct while runs are
+   * added (see {@link FlowRunPage}).
+   *
+   * @throws IllegalArgumentException when the cursor is not one this store handed out
+   */
+  FlowRunPage flowRunPage(FlowRunQuery query);
+
+  /**
+   * The run of flow {@code flowName} started with idempotency key {@code key} ({@link
+   * FlowRunStart#idempotencyKey()}), if one was recorded.
+   */
+  Optional<FlowRunSummary> flowRunByIdempotencyKey(String flowName, String key);
+
+  /**
+   * The change feed: entries with a {@link RunChange#sequence()} greater than {@code afterSequence}
+   * (0 for all), in commit order, at most {@code limit}. Every commit of every process writing this
+   * database adds its entries, one per flow run it changed; none is skipped when read on from the
+   * last sequence seen. To follow without polling often, wait for a {@link #addCommitListener
+   * commit listener}'s call (this process's commits) or a timeout (other processes'), then read on.
+   */
+  List<RunChange> changesAfter(long afterSequence, int limit);
+
+  /**
+   * Calls {@code listener} after each commit of this store's writer (in this process), on the
+   * writer's thread: it must return quickly (wake a follower; do not read there). A listener that
+   * throws is logged and kept.
+   */
+  void addCommitListener(Runnable listener);
+
+  /** Stops calling a listener added with {@link #addCommitListener}. */
+  void removeCommitListener(Runnable listener);
+
   /** One flow run with its task runs and state history. */
   Optional<FlowRunDetail> flowRun(UUID flowRunId);
 

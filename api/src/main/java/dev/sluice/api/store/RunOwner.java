@@ -5,18 +5,17 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The process that runs a flow run. A store uses it to tell, on a later start, whether a run still
- * recorded as unfinished lost its process: the host is this one and {@code pid} is not alive, or
- * belongs to a process started at another time (the id was reused).
+ * Who runs a flow run: the process, by host, process id and start time. A plain record; whether an
+ * owner is still alive is the store's judgement ({@link RunStore#isKnownDead}).
  *
  * @param host the host name
  * @param pid the process id
  * @param processStart when that process started, null when the platform does not say
  */
-public record RunOwner(
-    String host, long pid, @org.jspecify.annotations.Nullable Instant processStart) {
+public record RunOwner(String host, long pid, @Nullable Instant processStart) {
   public RunOwner {
     Objects.requireNonNull(host, "host");
   }
@@ -30,34 +29,12 @@ public record RunOwner(
 
   private static RunOwner detect() {
     ProcessHandle self = ProcessHandle.current();
-    return new RunOwner(hostName(), self.pid(), self.info().startInstant().orElse(null));
-  }
-
-  /** The local host name, as recorded in {@link #host()}. */
-  public static String hostName() {
+    String host;
     try {
-      return InetAddress.getLocalHost().getHostName();
+      host = InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+      host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
     }
-  }
-
-  /**
-   * Whether this owner is a process of this host that is known to be gone. False when it may be
-   * alive, or runs on another host.
-   */
-  public boolean isKnownDead() {
-    if (!host.equals(CURRENT.host)) {
-      return false;
-    }
-    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return true;
-    }
-    Optional<Instant> started = handle.get().info().startInstant();
-    // A reused pid: a process started at another time (the platform rounds to clock ticks).
-    return processStart != null
-        && started.isPresent()
-        && Math.abs(started.get().toEpochMilli() - processStart.toEpochMilli()) > 1_000;
+    return new RunOwner(host, self.pid(), self.info().startInstant().orElse(null));
   }
 }

@@ -16,6 +16,14 @@ public interface RunStore extends AutoCloseable {
   RunHistory history();
 
   /**
+   * Whether the process that ran {@code owner}'s runs is known to be gone: it ran on this host and
+   * its process id is no longer alive, or now belongs to a process that started at a different
+   * time. False when it may be alive, and for owners on other hosts, whose liveness this store
+   * cannot see yet.
+   */
+  boolean isKnownDead(RunOwner owner);
+
+  /**
    * Marks Crashed every flow run (and its unfinished task runs) still recorded as unfinished whose
    * owning process is known to be dead: it ran on this host and its process id is no longer alive,
    * or now belongs to a process that started at a different time. Runs of other hosts are left

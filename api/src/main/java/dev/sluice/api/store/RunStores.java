@@ -26,6 +26,9 @@ public final class RunStores {
   /** The file name of the default SQLite store in {@code $SLUICE_HOME}. */
   public static final String DEFAULT_FILE = "sluice.db";
 
+  /** The artifact that brings PostgreSQL run stores, named when a PostgreSQL URL finds none. */
+  private static final String POSTGRES_ARTIFACT = "dev.sluice:sluice-store-postgres";
+
   private RunStores() {}
 
   /**
@@ -51,7 +54,8 @@ public final class RunStores {
    *
    * @param options the {@code sluice.store.*} settings, without that prefix
    * @throws RunStoreException when no provider accepts the location (is {@code sluice-store} on the
-   *     class path?) or the database cannot be opened; the message says which and how to fix it
+   *     class path? for a {@code jdbc:postgresql:} URL, {@code sluice-store-postgres}?) or the
+   *     database cannot be opened; the message says which and how to fix it
    */
   public static RunStore open(String location, Map<String, String> options) {
     return open(location, options, Thread.currentThread().getContextClassLoader());
@@ -66,6 +70,15 @@ public final class RunStores {
       if (provider.accepts(location)) {
         return provider.open(location, options);
       }
+    }
+    if (location.startsWith("jdbc:postgresql:")) {
+      throw new RunStoreException(
+          "cannot open the run store at "
+              + location.replaceAll("(?i)(password=)[^&;]*", "$1***")
+              + ": PostgreSQL support is not on the class path; add the dependency "
+              + POSTGRES_ARTIFACT
+              + " (beside sluice-store), or set sluice.store to a file path for a local SQLite"
+              + " store, or to 'off'");
     }
     throw new RunStoreException(
         names.isEmpty()

@@ -7,7 +7,8 @@
  * queries of the {@code sluice} command and the dashboard with immutable records. Stores are opened
  * by location (an SQLite file path or a JDBC URL) with {@link dev.sluice.api.store.RunStores#open},
  * which finds a {@link dev.sluice.api.store.RunStoreProvider} through {@link
- * java.util.ServiceLoader} ({@code sluice-store} provides SQLite and PostgreSQL).
+ * java.util.ServiceLoader} ({@code sluice-store} provides SQLite, {@code sluice-store-postgres}
+ * PostgreSQL).
  */
 @NullMarked
 package dev.sluice.api.store;

@@ -108,7 +108,10 @@ final class Recording implements RunListener, AutoCloseable {
             execution.parentTaskRunId(),
             execution.parentFlowRunId(),
             execution.startInstant(),
-            RunOwner.current()));
+            RunOwner.current(),
+            execution.options.name(),
+            execution.options.tags(),
+            execution.options.idempotencyKey()));
   }
 
   private static String parametersJson(Map<String, @Nullable Object> parameters) {

@@ -239,7 +239,9 @@ abstract class TaskRunState {
             next,
             execution.instant(at),
             attempts,
-            cacheKey()));
+            cacheKey(),
+            stepName(),
+            mapIndex()));
   }
 
   /** The cache key of a task run with a cache policy, once looked up; null otherwise. */

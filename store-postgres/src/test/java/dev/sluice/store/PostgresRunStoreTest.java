@@ -30,7 +30,7 @@ class PostgresRunStoreTest extends RunStoreContract {
             + URL_VARIABLE
             + " to a JDBC URL (run .ci/postgres as root: it installs the Debian 'postgresql'"
             + " package, starts it and prints the URL)");
-    try (Connection c = Database.postgresql(url, Map.of()).connect()) {
+    try (Connection c = database(url).connect()) {
       return url;
     } catch (SQLException e) {
       assumeTrue(
@@ -42,6 +42,11 @@ class PostgresRunStoreTest extends RunStoreContract {
               + "); start the server with .ci/postgres");
       throw new AssertionError(e);
     }
+  }
+
+  /** The test server's database, reached with the driver this artifact brings. */
+  static Database database(String url) {
+    return Database.postgresql(url, Map.of(), new org.postgresql.Driver());
   }
 
   @Test
@@ -63,7 +68,7 @@ class PostgresRunStoreTest extends RunStoreContract {
   @Override
   RunStore openEmpty() throws SQLException {
     String url = url();
-    try (Connection c = Database.postgresql(url, Map.of()).connect();
+    try (Connection c = database(url).connect();
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA public CASCADE");
       s.execute("CREATE SCHEMA public");

@@ -1,0 +1,33 @@
+package dev.sluice.store;
+
+import com.google.auto.service.AutoService;
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStoreProvider;
+import java.util.Map;
+
+/**
+ * Opens SQLite stores: a file path or a {@code jdbc:sqlite:} URL. (PostgreSQL stores come with
+ * {@code sluice-store-postgres}, which registers a provider of its own.) Found by {@link
+ * dev.sluice.api.store.RunStores} through {@link java.util.ServiceLoader}; not meant to be used
+ * directly.
+ */
+@AutoService(RunStoreProvider.class)
+public final class SqliteStoreProvider implements RunStoreProvider {
+  /** For {@link java.util.ServiceLoader}. */
+  public SqliteStoreProvider() {}
+
+  @Override
+  public String name() {
+    return "sqlite";
+  }
+
+  @Override
+  public boolean accepts(String location) {
+    return location.startsWith("jdbc:sqlite:") || !location.startsWith("jdbc:");
+  }
+
+  @Override
+  public RunStore open(String location, Map<String, String> options) {
+    return new JdbcRunStore(Database.sqlite(location, options));
+  }
+}
