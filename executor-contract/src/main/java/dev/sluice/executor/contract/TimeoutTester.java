@@ -2,6 +2,7 @@ package dev.sluice.executor.contract;
 
 import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_PARALLEL;
 import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_THIS_JVM;
+import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_WORKER_PROCESSES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Sluice;
@@ -66,6 +67,7 @@ abstract class TimeoutTester extends ContractTester {
   @Test
   void aTimedOutAttemptIsRetriedAndTheRetryCanComplete() throws Exception {
     Sluice sluice = open();
+    warmEveryWorker(sluice);
 
     FlowRun run =
         await(
@@ -77,6 +79,31 @@ abstract class TimeoutTester extends ContractTester {
     assertThat(task.attempts()).isEqualTo(2);
     assertThat(stateNames(task))
         .containsExactly("Pending", "Running", "AwaitingRetry", "Retrying", "Completed");
+  }
+
+  /**
+   * On an executor with {@link ExecutorFeature#RUNS_ATTEMPTS_IN_WORKER_PROCESSES}, has every worker
+   * run an attempt of a contract flow, so that each has loaded the entrypoint. The retry that must
+   * end within its timeout then finds a warm worker: the timed-out attempt's worker is ended, and a
+   * worker started for the retry would load the entrypoint while the retry is Running, which on a
+   * loaded machine can take longer than the timeout. Whether workers are warm would otherwise
+   * depend on what the tests before this one left behind.
+   */
+  private void warmEveryWorker(Sluice sluice) throws Exception {
+    if (!has(RUNS_ATTEMPTS_IN_WORKER_PROCESSES)) {
+      return;
+    }
+    Probe warmUp = Probe.create();
+    try {
+      FlowRun run =
+          await(
+              runOnAnotherThread(
+                  sluice, ParallelismFlows.SIDE_BY_SIDE.of(parallelism()), Map.of("probe", warmUp)),
+              "an attempt on every worker");
+      assertThat(run.state()).as("the run warming the workers").isEqualTo(State.COMPLETED);
+    } finally {
+      warmUp.delete();
+    }
   }
 
   /**
