@@ -2,18 +2,11 @@ package dev.sluice.executor.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,18 +19,14 @@ import java.util.stream.Stream;
  * used as latches with {@link #await(String, int, String)}), how many tasks run at once under a
  * gauge ({@link #enter(String)}, {@link #peak(String)}), flags ({@link #set(String)}) and which
  * process an attempt ran in, so the test can tell that an attempt's code was stopped ({@link
- * #awaitStopped(String, int)}). Updates are serialized by a lock in this JVM and a file lock across
- * processes.
+ * #awaitStopped(String, int)}). Each is kept in a small file of the directory, updated through
+ * {@link LockedFiles}, so that threads and processes see each other's updates.
  *
  * @param dir the directory the probe's files are in
  */
 public record Probe(String dir) {
   /** How long a probe waits for a count or a stop before it gives up. */
   static final long WAIT_SECONDS = 10;
-
-  // FileChannel.lock() throws instead of blocking when another thread of this JVM holds the lock,
-  // so threads of one JVM take this lock first.
-  private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
   /** A probe in a new temporary directory; {@link #delete()} it after the test. */
   public static Probe create() {
@@ -50,7 +39,7 @@ public record Probe(String dir) {
 
   /** Deletes the probe's directory and what is in it. */
   public void delete() {
-    JVM_LOCKS.keySet().removeIf(lock -> lock.startsWith(path()));
+    LockedFiles.forget(path());
     try (Stream<Path> files = Files.walk(path())) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
@@ -197,85 +186,19 @@ public record Probe(String dir) {
     }
   }
 
-  /** A change of a value: the new value, or null to leave it as it is. */
-  private interface Change {
-    String apply(String value) throws IOException;
-  }
-
   private static int number(String value) {
     return value.isEmpty() ? 0 : Integer.parseInt(value);
   }
 
-  /** Appends {@code line} and a line break to the log file {@code name}. */
   private void append(String name, String line) throws IOException {
-    locked(
-        name,
-        (channel, content) -> {
-          write(channel, content.length, (line + "\n").getBytes(StandardCharsets.UTF_8));
-          return null;
-        });
+    LockedFiles.append(path().resolve(name), line);
   }
 
-  /** The lines of the log file {@code name}. */
   private List<String> lines(String name) throws IOException {
-    String log = locked(name, (channel, content) -> new String(content, StandardCharsets.UTF_8));
-    return log.isEmpty() ? List.of() : List.of(log.split("\n"));
+    return LockedFiles.lines(path().resolve(name));
   }
 
-  /**
-   * Applies {@code change} to the value in the file {@code name} (empty when new) and returns the
-   * value it leaves. Truncating a file costs far more than writing it, so a value is written over
-   * the old one, padded with spaces to its length, and read without them.
-   */
-  private String update(String name, Change change) throws IOException {
-    return locked(
-        name,
-        (channel, content) -> {
-          String value = new String(content, StandardCharsets.UTF_8).strip();
-          String next = change.apply(value);
-          if (next == null || next.equals(value)) {
-            return value;
-          }
-          byte[] bytes = next.getBytes(StandardCharsets.UTF_8);
-          byte[] padded = new byte[Math.max(bytes.length, content.length)];
-          java.util.Arrays.fill(padded, (byte) ' ');
-          System.arraycopy(bytes, 0, padded, 0, bytes.length);
-          write(channel, 0, padded);
-          return next;
-        });
-  }
-
-  private interface Locked<T> {
-    T apply(FileChannel channel, byte[] content) throws IOException;
-  }
-
-  /**
-   * Runs {@code action} with the file {@code name} open and its content read, under a lock: this
-   * JVM's threads first, then the file lock between processes.
-   */
-  private <T> T locked(String name, Locked<T> action) throws IOException {
-    Path file = path().resolve(name);
-    synchronized (JVM_LOCKS.computeIfAbsent(file, key -> new Object())) {
-      try (FileChannel channel =
-              FileChannel.open(
-                  file,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.CREATE);
-          FileLock held = channel.lock()) {
-        ByteBuffer read = ByteBuffer.allocate((int) channel.size());
-        while (read.hasRemaining() && channel.read(read, read.position()) >= 0) {
-          // until the whole file is read
-        }
-        return action.apply(channel, read.array());
-      }
-    }
-  }
-
-  private static void write(FileChannel channel, long position, byte[] bytes) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer, position + buffer.position());
-    }
+  private String update(String name, LockedFiles.Change change) throws IOException {
+    return LockedFiles.update(path().resolve(name), change);
   }
 }

@@ -1,10 +1,16 @@
 package dev.sluice.executor.subprocess;
 
+import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_PARALLEL;
+import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_WORKER_PROCESSES;
+
 import dev.sluice.Sluice;
 import dev.sluice.api.executor.ExecutorSettings;
-import dev.sluice.executor.contract.ExecutorContract;
+import dev.sluice.executor.contract.ExecutorContractSuite;
+import dev.sluice.executor.contract.ExecutorFeature;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
  * worker JVMs, shared by the tests of this class (a worker takes a good part of a second to start).
  * The contract's flows name their entrypoint, which the workers rebuild them from; their tasks
  * report through files. Task code runs in the workers, not in this JVM: see {@link
- * ExecutorContract#tasksRunInThisJvm()} for the rules that limits.
+ * ExecutorFeature#RUNS_ATTEMPTS_IN_WORKER_PROCESSES} for what that changes.
  */
-class SubprocessExecutorContractTest extends ExecutorContract {
+class SubprocessExecutorContractTest extends ExecutorContractSuite {
   private static final int WORKERS = 3;
   private static SubprocessExecutor executor;
 
@@ -51,9 +57,8 @@ class SubprocessExecutorContractTest extends ExecutorContract {
     return Duration.ofMillis(500);
   }
 
-  /** Attempts run in worker JVMs. */
   @Override
-  protected boolean tasksRunInThisJvm() {
-    return false;
+  protected Set<ExecutorFeature> features() {
+    return EnumSet.of(RUNS_ATTEMPTS_IN_PARALLEL, RUNS_ATTEMPTS_IN_WORKER_PROCESSES);
   }
 }

@@ -1,10 +1,16 @@
 package dev.sluice.executor.threadpool;
 
+import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_PARALLEL;
+import static dev.sluice.executor.contract.ExecutorFeature.RUNS_ATTEMPTS_IN_THIS_JVM;
+
 import dev.sluice.Sluice;
-import dev.sluice.executor.contract.ExecutorContract;
+import dev.sluice.executor.contract.ExecutorContractSuite;
+import dev.sluice.executor.contract.ExecutorFeature;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The executor contract, run against the thread-pool executor on 4 platform threads. */
-class ThreadPoolContractTest extends ExecutorContract {
+class ThreadPoolContractTest extends ExecutorContractSuite {
   private static final int PARALLELISM = 4;
 
   @Override
@@ -17,5 +23,10 @@ class ThreadPoolContractTest extends ExecutorContract {
   @Override
   protected int parallelism() {
     return PARALLELISM;
+  }
+
+  @Override
+  protected Set<ExecutorFeature> features() {
+    return EnumSet.of(RUNS_ATTEMPTS_IN_PARALLEL, RUNS_ATTEMPTS_IN_THIS_JVM);
   }
 }
