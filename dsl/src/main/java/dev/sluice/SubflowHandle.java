@@ -46,6 +46,10 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   }
 
   @Override
+  // SubflowStep's component is Map<String, @Nullable Object>, but javac leaves the type-use
+  // annotation on a type argument out of the implicit canonical constructor in the class file
+  // (javap shows Map<String, Object>), so NullAway sees a mismatch that the source does not have.
+  @SuppressWarnings("NullAway")
   Step<?> build() {
     return new SubflowStep<T>(name(), flow, bindings, constants, options, waitFor, condition);
   }

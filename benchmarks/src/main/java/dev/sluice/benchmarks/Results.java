@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns JMH's JSON results into {@code benchmarks/RESULTS.md}: machine, JDK and date; per shape,
@@ -130,7 +131,7 @@ public final class Results {
     };
   }
 
-  private Row find(String benchmark, String... params) {
+  private @Nullable Row find(String benchmark, String... params) {
     outer:
     for (Row row : rows) {
       if (!row.benchmark().equals(benchmark)) {

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -404,7 +405,7 @@ final class BatchWriter implements RunRecorder {
       statements = new Statements(connection);
     }
     Connection c = connection;
-    Statements s = statements;
+    Statements s = Objects.requireNonNull(statements, "opened with the connection");
     Dialect dialect = database.dialect;
     dialect.begin(c);
     List<Flush> flushes = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -134,7 +135,7 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
   /** The slots are taken: record the wait, then publish QUEUED. Owner only. */
   private void waitForSlots(int queued) {
     transition(new State.AwaitingConcurrencySlot(tags()));
-    ConcurrencyLimits.Permit awaited = permit;
+    ConcurrencyLimits.Permit awaited = Objects.requireNonNull(permit, "admitted before waiting");
     phase = queued;
     if (execution.engine.limits.recorded(awaited)) {
       hand(); // granted while we were recording
@@ -146,7 +147,8 @@ abstract class AttemptNode extends TaskRunState implements Attempt, Arguments {
 
   private java.util.Set<String> tags() {
     java.util.Set<String> tags = new java.util.TreeSet<>();
-    for (ConcurrencyLimits.Slot slot : slots) {
+    for (ConcurrencyLimits.Slot slot :
+        Objects.requireNonNull(slots, "waits only for limited slots")) {
       tags.add(slot.tag);
     }
     return tags;

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -308,7 +309,7 @@ final class Execution implements RunHandle {
       }
     }
     if ((flags & Plan.CONDITION) != 0) {
-      Condition condition = plan.conditions[i];
+      Condition condition = Objects.requireNonNull(plan.conditions[i], "flagged CONDITION");
       boolean pass;
       try {
         int source = plan.conditionSource[i];
@@ -318,7 +319,11 @@ final class Execution implements RunHandle {
                 .test(
                     source == Plan.NO_SOURCE
                         ? null
-                        : condition.input().outcome() ? outcome(source) : value(source));
+                        : Objects.requireNonNull(
+                                    condition.input(), "a condition with a source reads it")
+                                .outcome()
+                            ? outcome(source)
+                            : value(source));
       } catch (Exception | LinkageError e) {
         IllegalStateException failure =
             new IllegalStateException(
@@ -465,8 +470,9 @@ final class Execution implements RunHandle {
           }
           return;
         }
-        c = stack[--top];
-        i = stack[--top];
+        int[] work = Objects.requireNonNull(stack, "top > 0 only after a push");
+        c = work[--top];
+        i = work[--top];
         start = plan.downStart[i];
         end = plan.downStart[i + 1];
         part = false;

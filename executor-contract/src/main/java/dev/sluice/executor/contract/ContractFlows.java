@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,7 @@ public final class ContractFlows implements FlowProvider {
     }
   }
 
+  @SuppressWarnings("InfiniteRecursion") // on purpose: it ends in the StackOverflowError wanted
   private static int recurse(int depth) {
     return recurse(depth + 1) + 1;
   }
@@ -279,7 +281,8 @@ public final class ContractFlows implements FlowProvider {
                             throw new IllegalStateException(
                                 "no Sluice shared with the tasks of probe " + probe.dir());
                           }
-                          return (Integer) sluice.run(INNER).result();
+                          return Objects.requireNonNull(
+                              (Integer) sluice.run(INNER).result(), "INNER's result");
                         });
                 return f.task("after", nested, x -> x + 1);
               });

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the contract's tasks tell the test, through files in one directory per test, so that it
@@ -199,7 +200,7 @@ public record Probe(String dir) {
 
   /** A change of a value: the new value, or null to leave it as it is. */
   private interface Change {
-    String apply(String value) throws IOException;
+    @Nullable String apply(String value) throws IOException;
   }
 
   private static int number(String value) {
@@ -208,7 +209,7 @@ public record Probe(String dir) {
 
   /** Appends {@code line} and a line break to the log file {@code name}. */
   private void append(String name, String line) throws IOException {
-    locked(
+    this.<@Nullable Void>locked(
         name,
         (channel, content) -> {
           write(channel, content.length, (line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -245,7 +246,7 @@ public record Probe(String dir) {
         });
   }
 
-  private interface Locked<T> {
+  private interface Locked<T extends @Nullable Object> {
     T apply(FileChannel channel, byte[] content) throws IOException;
   }
 
@@ -253,7 +254,7 @@ public record Probe(String dir) {
    * Runs {@code action} with the file {@code name} open and its content read, under a lock: this
    * JVM's threads first, then the file lock between processes.
    */
-  private <T> T locked(String name, Locked<T> action) throws IOException {
+  private <T extends @Nullable Object> T locked(String name, Locked<T> action) throws IOException {
     Path file = path().resolve(name);
     synchronized (JVM_LOCKS.computeIfAbsent(file, key -> new Object())) {
       try (FileChannel channel =
