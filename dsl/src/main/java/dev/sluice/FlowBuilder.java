@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowValidationException;
 import dev.sluice.api.TypeRef;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A builder is single-use and not thread-safe; its handles may not be changed once the flow is
  * built.
  */
+@CanIgnoreReturnValue // each method adds to the flow; the handle it returns is for wiring
 public final class FlowBuilder {
   private final String flowName;
   private final List<ParamHandle<?>> parameters = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowProvider;
@@ -33,6 +35,7 @@ public final class Flows {
   }
 
   /** A flow's name and options, waiting for its steps. */
+  @CanIgnoreReturnValue // its setters change this definition and return it; define() must be used
   public static final class Definition {
     private final String name;
     private FlowOptions options = FlowOptions.DEFAULTS;
@@ -105,6 +108,7 @@ public final class Flows {
      * @throws dev.sluice.api.FlowValidationException listing every problem: duplicate names, steps
      *     of another flow, cycles
      */
+    @CheckReturnValue
     public Flow<Void> define(Consumer<FlowBuilder> steps) {
       FlowBuilder builder = new FlowBuilder(name);
       steps.accept(builder);
@@ -112,6 +116,7 @@ public final class Flows {
     }
 
     /** Defines the steps and builds a flow whose result is the value of the step returned. */
+    @CheckReturnValue
     public <R> Flow<R> returning(Function<FlowBuilder, ? extends Ref<R>> steps) {
       FlowBuilder builder = new FlowBuilder(name);
       Ref<R> result = steps.apply(builder);

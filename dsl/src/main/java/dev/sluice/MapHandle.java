@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.MapStep;
 import dev.sluice.api.spi.Step;
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param <T> the type of one element's result
  */
+@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   private final Input items;
   private final List<Input> broadcast;

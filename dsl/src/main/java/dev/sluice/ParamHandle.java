@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.spi.Parameter;
 import java.lang.reflect.Type;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the parameter's type
  */
+@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class ParamHandle<T> extends Ref<T> {
   private final Type type;
   private boolean hasDefault;

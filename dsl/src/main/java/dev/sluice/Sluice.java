@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
@@ -47,6 +49,7 @@ public final class Sluice implements AutoCloseable {
   }
 
   /** Runs {@code flow} without parameters and waits for it to end. */
+  @CanIgnoreReturnValue // a flow may be run for its effects; listeners and run history see it
   public FlowRun run(Flow<?> flow) {
     return engine.run(flow, Map.of());
   }
@@ -59,6 +62,7 @@ public final class Sluice implements AutoCloseable {
    * @throws dev.sluice.api.ParameterException before anything runs, listing every problem with the
    *     parameters
    */
+  @CanIgnoreReturnValue // a flow may be run for its effects; listeners and run history see it
   public FlowRun run(Flow<?> flow, Map<String, ?> parameters) {
     return engine.run(flow, parameters);
   }
@@ -77,6 +81,7 @@ public final class Sluice implements AutoCloseable {
    *
    * @return false if no such run is in progress
    */
+  @CanIgnoreReturnValue // whether it was still running: often not needed
   public boolean cancel(UUID flowRunId, String reason) {
     return engine.cancel(flowRunId, reason);
   }
@@ -114,6 +119,7 @@ public final class Sluice implements AutoCloseable {
   }
 
   /** Configures a {@link Sluice}. */
+  @CanIgnoreReturnValue // its setters change this builder and return it; build() must be used
   public static final class Builder {
     private @Nullable String executorName;
     private @Nullable TaskExecutor executor;
@@ -240,6 +246,7 @@ public final class Sluice implements AutoCloseable {
      * @throws IllegalArgumentException if the executor named is unknown; the message lists those
      *     available
      */
+    @CheckReturnValue
     public Sluice build() {
       EngineConfiguration configuration =
           new EngineConfiguration(

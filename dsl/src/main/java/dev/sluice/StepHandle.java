@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.spi.Condition;
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the step's result
  * @param <S> the handle's own type
  */
+@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends Ref<T>
     permits TaskHandle, MapHandle, SubflowHandle {
   TaskOptions options = TaskOptions.DEFAULTS;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.Step;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the child flow's result type
  */
+@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   private final Flow<T> flow;
   private final Map<String, Input> bindings = new LinkedHashMap<>();

@@ -201,7 +201,7 @@ class RunHistoryProcessesTest {
     Path home = dir.resolve("home-off");
     Process child =
         spawn(Map.of("SLUICE_HOME", home.toString(), "SLUICE_STORE", "off"), "one", "-");
-    output(child);
+    var unused = output(child); // waits for the child to end
     assertThat(child.exitValue()).as(errors()).isZero();
     assertThat(home.resolve("sluice.db")).doesNotExist();
   }

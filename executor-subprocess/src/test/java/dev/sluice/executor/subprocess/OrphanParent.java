@@ -23,7 +23,7 @@ public final class OrphanParent {
             .setting("executor.workers", "2")
             .setting("executor.jvmOptions", "-Dsluice.test.marker=" + marker)
             .build();
-    sluice.start(TestFlows.SLEEPERS, Map.of("dir", dir.toString()));
+    var unused = sluice.start(TestFlows.SLEEPERS, Map.of("dir", dir.toString()));
     while (!Files.exists(dir.resolve("left")) || !Files.exists(dir.resolve("right"))) {
       Thread.sleep(10);
     }
