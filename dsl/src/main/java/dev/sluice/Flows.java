@@ -1,7 +1,6 @@
 package dev.sluice;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import com.google.errorprone.annotations.CheckReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowProvider;
@@ -35,7 +34,6 @@ public final class Flows {
   }
 
   /** A flow's name and options, waiting for its steps. */
-  @CanIgnoreReturnValue // its setters change this definition and return it; define() must be used
   public static final class Definition {
     private final String name;
     private FlowOptions options = FlowOptions.DEFAULTS;
@@ -45,48 +43,56 @@ public final class Flows {
     }
 
     /** Says what the flow does. */
+    @CanIgnoreReturnValue
     public Definition description(String description) {
       options = options.withDescription(description);
       return this;
     }
 
     /** The flow's version. */
+    @CanIgnoreReturnValue
     public Definition version(String version) {
       options = options.withVersion(version);
       return this;
     }
 
     /** Labels the flow. */
+    @CanIgnoreReturnValue
     public Definition tags(String... tags) {
       options = options.withTags(Set.of(tags));
       return this;
     }
 
     /** Re-runs a failed run up to {@code retries} times, re-running only what did not complete. */
+    @CanIgnoreReturnValue
     public Definition retries(int retries) {
       options = options.withRetryPolicy(options.retryPolicy().withRetries(retries));
       return this;
     }
 
     /** Waits {@code delay} before each flow-level retry. */
+    @CanIgnoreReturnValue
     public Definition retryDelay(Duration delay) {
       options = options.withRetryPolicy(options.retryPolicy().fixedDelay(delay));
       return this;
     }
 
     /** Uses a complete flow-level retry policy. */
+    @CanIgnoreReturnValue
     public Definition retryPolicy(RetryPolicy policy) {
       options = options.withRetryPolicy(policy);
       return this;
     }
 
     /** Calls {@code hook} when a run ends Completed. */
+    @CanIgnoreReturnValue
     public Definition onCompletion(FlowHook hook) {
       options = options.withOnCompletion(hook);
       return this;
     }
 
     /** Calls {@code hook} when a run ends Failed. */
+    @CanIgnoreReturnValue
     public Definition onFailure(FlowHook hook) {
       options = options.withOnFailure(hook);
       return this;
@@ -97,6 +103,7 @@ public final class Flows {
      * executor) or on another machine. Without it, one registered for {@link
      * java.util.ServiceLoader} that provides a flow of this name is used.
      */
+    @CanIgnoreReturnValue
     public Definition entrypoint(Class<? extends FlowProvider> provider) {
       options = options.withEntrypoint(Objects.requireNonNull(provider, "provider"));
       return this;
@@ -108,7 +115,6 @@ public final class Flows {
      * @throws dev.sluice.api.FlowValidationException listing every problem: duplicate names, steps
      *     of another flow, cycles
      */
-    @CheckReturnValue
     public Flow<Void> define(Consumer<FlowBuilder> steps) {
       FlowBuilder builder = new FlowBuilder(name);
       steps.accept(builder);
@@ -116,7 +122,6 @@ public final class Flows {
     }
 
     /** Defines the steps and builds a flow whose result is the value of the step returned. */
-    @CheckReturnValue
     public <R> Flow<R> returning(Function<FlowBuilder, ? extends Ref<R>> steps) {
       FlowBuilder builder = new FlowBuilder(name);
       Ref<R> result = steps.apply(builder);

@@ -13,7 +13,6 @@ import java.util.List;
  *
  * @param <T> the type of one element's result
  */
-@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   private final Input items;
   private final List<Input> broadcast;
@@ -38,6 +37,7 @@ public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   /**
    * Runs at most {@code maxParallel} elements at once (default: no bound beyond the executor's).
    */
+  @CanIgnoreReturnValue
   public MapHandle<T> maxParallel(int maxParallel) {
     owner.checkOpen();
     if (maxParallel < 1) {

@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the parameter's type
  */
-@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class ParamHandle<T> extends Ref<T> {
   private final Type type;
   private boolean hasDefault;
@@ -29,6 +28,7 @@ public final class ParamHandle<T> extends Ref<T> {
   }
 
   /** Makes the parameter optional, taking {@code value} when a run gives none. */
+  @CanIgnoreReturnValue
   public ParamHandle<T> withDefault(@Nullable T value) {
     owner.checkOpen();
     this.hasDefault = true;
@@ -37,6 +37,7 @@ public final class ParamHandle<T> extends Ref<T> {
   }
 
   /** Says what the parameter means. */
+  @CanIgnoreReturnValue
   public ParamHandle<T> describedAs(String description) {
     owner.checkOpen();
     this.description = Objects.requireNonNull(description, "description");

@@ -1,7 +1,6 @@
 package dev.sluice;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import com.google.errorprone.annotations.CheckReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
@@ -119,7 +118,6 @@ public final class Sluice implements AutoCloseable {
   }
 
   /** Configures a {@link Sluice}. */
-  @CanIgnoreReturnValue // its setters change this builder and return it; build() must be used
   public static final class Builder {
     private @Nullable String executorName;
     private @Nullable TaskExecutor executor;
@@ -138,6 +136,7 @@ public final class Sluice implements AutoCloseable {
      * slot is AwaitingConcurrencySlot and holds no thread. Also settable as {@code
      * sluice.concurrency.TAG=N}.
      */
+    @CanIgnoreReturnValue
     public Builder concurrencyLimit(String tag, int limit) {
       Objects.requireNonNull(tag, "tag");
       if (limit < 1) {
@@ -153,18 +152,21 @@ public final class Sluice implements AutoCloseable {
      * found with {@link java.util.ServiceLoader}. Without this, the {@code sluice.executor} setting
      * decides, else the thread pool when present, else local.
      */
+    @CanIgnoreReturnValue
     public Builder executor(String name) {
       this.executorName = Objects.requireNonNull(name, "name");
       return this;
     }
 
     /** Runs attempts on this executor; it is closed with the Sluice. */
+    @CanIgnoreReturnValue
     public Builder executor(TaskExecutor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
     /** Tells {@code listener} about every state transition. */
+    @CanIgnoreReturnValue
     public Builder listener(RunListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -173,12 +175,14 @@ public final class Sluice implements AutoCloseable {
     /**
      * Whether to add the {@link RunListener}s {@link java.util.ServiceLoader} finds (default yes).
      */
+    @CanIgnoreReturnValue
     public Builder discoverListeners(boolean discover) {
       this.discoverListeners = discover;
       return this;
     }
 
     /** The wall clock for run timestamps (for tests). */
+    @CanIgnoreReturnValue
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -188,6 +192,7 @@ public final class Sluice implements AutoCloseable {
      * Sets a configuration key (without the {@code sluice.} prefix), overriding system properties,
      * environment and the config file.
      */
+    @CanIgnoreReturnValue
     public Builder setting(String key, String value) {
       settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -198,6 +203,7 @@ public final class Sluice implements AutoCloseable {
      * {@code ~/.sluice/cache} when SLUICE_HOME is unset). Also settable as {@code
      * sluice.cache.dir}.
      */
+    @CanIgnoreReturnValue
     public Builder cacheDirectory(java.nio.file.Path directory) {
       return setting("cache.dir", Objects.requireNonNull(directory, "directory").toString());
     }
@@ -206,6 +212,7 @@ public final class Sluice implements AutoCloseable {
      * Keeps cached task results in memory only, with no disk tier. Also settable as {@code
      * sluice.cache.disk=false}.
      */
+    @CanIgnoreReturnValue
     public Builder memoryOnlyCache() {
       return setting("cache.disk", "false");
     }
@@ -215,6 +222,7 @@ public final class Sluice implements AutoCloseable {
      * the memory tier off). Also settable as {@code sluice.cache.memory-weight}, e.g. {@code
      * 256MB}.
      */
+    @CanIgnoreReturnValue
     public Builder cacheMemoryWeight(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("the cache memory weight must be >= 0, was " + bytes);
@@ -227,6 +235,7 @@ public final class Sluice implements AutoCloseable {
      * reason, instead of running uncached with a warning. Also settable as {@code
      * sluice.cache.strict}.
      */
+    @CanIgnoreReturnValue
     public Builder strictCaching() {
       return setting("cache.strict", "true");
     }
@@ -235,6 +244,7 @@ public final class Sluice implements AutoCloseable {
      * Keeps every step's result in the run record. By default a result is released once every step
      * that takes it has ended, so long pipelines do not hold every intermediate value.
      */
+    @CanIgnoreReturnValue
     public Builder retainResults() {
       this.retainResults = true;
       return this;
@@ -246,7 +256,6 @@ public final class Sluice implements AutoCloseable {
      * @throws IllegalArgumentException if the executor named is unknown; the message lists those
      *     available
      */
-    @CheckReturnValue
     public Sluice build() {
       EngineConfiguration configuration =
           new EngineConfiguration(

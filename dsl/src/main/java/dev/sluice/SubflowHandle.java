@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the child flow's result type
  */
-@CanIgnoreReturnValue // its methods change this handle and return it, for chaining
 public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   private final Flow<T> flow;
   private final Map<String, Input> bindings = new LinkedHashMap<>();
@@ -32,6 +31,7 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   }
 
   /** Binds the child's parameter {@code parameter} to an upstream value of this flow. */
+  @CanIgnoreReturnValue
   public SubflowHandle<T> with(String parameter, Ref<?> value) {
     owner.checkOpen();
     bindings.put(Objects.requireNonNull(parameter, "parameter"), owner.wire(this, value));
@@ -41,6 +41,7 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   /**
    * Binds the child's parameter {@code parameter} to a fixed value (coerced like any parameter).
    */
+  @CanIgnoreReturnValue
   public SubflowHandle<T> with(String parameter, @Nullable Object value) {
     owner.checkOpen();
     constants.put(Objects.requireNonNull(parameter, "parameter"), value);
