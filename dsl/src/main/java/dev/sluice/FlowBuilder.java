@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowValidationException;
 import dev.sluice.api.TypeRef;
@@ -45,6 +46,7 @@ public final class FlowBuilder {
   }
 
   /** Declares a required parameter of type {@code type}. */
+  @CanIgnoreReturnValue
   public <T> ParamHandle<T> param(String name, Class<T> type) {
     return addParam(name, type);
   }
@@ -52,6 +54,7 @@ public final class FlowBuilder {
   /**
    * Declares a required parameter of a generic type, e.g. {@code new TypeRef<List<Integer>>() {}}.
    */
+  @CanIgnoreReturnValue
   public <T> ParamHandle<T> param(String name, TypeRef<T> type) {
     return addParam(name, type.type());
   }
@@ -68,6 +71,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <R> TaskHandle<R> task(String name, TaskFunction0<? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
     return addTask(name, fn, fn);
@@ -78,6 +82,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, R> TaskHandle<R> task(
       String name, Ref<A> a, TaskFunction1<? super A, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
@@ -89,6 +94,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, R> TaskHandle<R> task(
       String name, Ref<A> a, Ref<B> b, TaskFunction2<? super A, ? super B, ? extends R> fn) {
     Objects.requireNonNull(fn, "fn");
@@ -100,6 +106,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -116,6 +123,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C, D, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -133,6 +141,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C, D, E, R> TaskHandle<R> task(
       String name,
       Ref<A> a,
@@ -150,6 +159,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public TaskHandle<Void> action(String name, TaskAction0 fn) {
     Objects.requireNonNull(fn, "fn");
     return addTask(name, fn, fn);
@@ -160,6 +170,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A> TaskHandle<Void> action(String name, Ref<A> a, TaskAction1<? super A> fn) {
     Objects.requireNonNull(fn, "fn");
     return addTask(name, fn, fn, a);
@@ -171,6 +182,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B> TaskHandle<Void> action(
       String name, Ref<A> a, Ref<B> b, TaskAction2<? super A, ? super B> fn) {
     Objects.requireNonNull(fn, "fn");
@@ -183,6 +195,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C> TaskHandle<Void> action(
       String name, Ref<A> a, Ref<B> b, Ref<C> c, TaskAction3<? super A, ? super B, ? super C> fn) {
     Objects.requireNonNull(fn, "fn");
@@ -195,6 +208,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C, D> TaskHandle<Void> action(
       String name,
       Ref<A> a,
@@ -212,6 +226,7 @@ public final class FlowBuilder {
    *
    * @param name the task's name, unique in the flow
    */
+  @CanIgnoreReturnValue
   public <A, B, C, D, E> TaskHandle<Void> action(
       String name,
       Ref<A> a,
@@ -229,6 +244,7 @@ public final class FlowBuilder {
    * given: a fan-in whose width is known when the flow is defined.
    */
   @SuppressWarnings("unchecked")
+  @CanIgnoreReturnValue
   public <T, R> TaskHandle<R> gather(
       String name,
       List<? extends Ref<? extends T>> upstreams,
@@ -252,6 +268,7 @@ public final class FlowBuilder {
    * element its own task run with its own state and retries; the step's result is the list of
    * results, in element order.
    */
+  @CanIgnoreReturnValue
   public <T, R> MapHandle<R> map(
       String name,
       Ref<? extends Iterable<? extends T>> items,
@@ -264,6 +281,7 @@ public final class FlowBuilder {
    * Adds a mapped step whose function also takes the value of {@code b}, the same for every
    * element.
    */
+  @CanIgnoreReturnValue
   public <T, B, R> MapHandle<R> map(
       String name,
       Ref<? extends Iterable<? extends T>> items,
@@ -277,6 +295,7 @@ public final class FlowBuilder {
    * Adds a step that runs {@code flow} as a sub-flow: its own flow run, linked to this one, whose
    * result is the step's result. Bind its parameters with {@link SubflowHandle#with}.
    */
+  @CanIgnoreReturnValue
   public <R> SubflowHandle<R> subflow(String name, Flow<R> flow) {
     checkOpen();
     SubflowHandle<R> handle = new SubflowHandle<>(this, checkName(name), flow);
@@ -322,6 +341,7 @@ public final class FlowBuilder {
   }
 
   /** The input naming {@code upstream}, recording a problem if it belongs to another flow. */
+  @CanIgnoreReturnValue // called for its check alone where the input is built already
   Input wire(Ref<?> downstream, Ref<?> upstream) {
     Objects.requireNonNull(upstream, "upstream");
     if (upstream.owner != this) {

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowHook;
 import dev.sluice.api.FlowProvider;
@@ -42,48 +43,56 @@ public final class Flows {
     }
 
     /** Says what the flow does. */
+    @CanIgnoreReturnValue
     public Definition description(String description) {
       options = options.withDescription(description);
       return this;
     }
 
     /** The flow's version. */
+    @CanIgnoreReturnValue
     public Definition version(String version) {
       options = options.withVersion(version);
       return this;
     }
 
     /** Labels the flow. */
+    @CanIgnoreReturnValue
     public Definition tags(String... tags) {
       options = options.withTags(Set.of(tags));
       return this;
     }
 
     /** Re-runs a failed run up to {@code retries} times, re-running only what did not complete. */
+    @CanIgnoreReturnValue
     public Definition retries(int retries) {
       options = options.withRetryPolicy(options.retryPolicy().withRetries(retries));
       return this;
     }
 
     /** Waits {@code delay} before each flow-level retry. */
+    @CanIgnoreReturnValue
     public Definition retryDelay(Duration delay) {
       options = options.withRetryPolicy(options.retryPolicy().fixedDelay(delay));
       return this;
     }
 
     /** Uses a complete flow-level retry policy. */
+    @CanIgnoreReturnValue
     public Definition retryPolicy(RetryPolicy policy) {
       options = options.withRetryPolicy(policy);
       return this;
     }
 
     /** Calls {@code hook} when a run ends Completed. */
+    @CanIgnoreReturnValue
     public Definition onCompletion(FlowHook hook) {
       options = options.withOnCompletion(hook);
       return this;
     }
 
     /** Calls {@code hook} when a run ends Failed. */
+    @CanIgnoreReturnValue
     public Definition onFailure(FlowHook hook) {
       options = options.withOnFailure(hook);
       return this;
@@ -94,6 +103,7 @@ public final class Flows {
      * executor) or on another machine. Without it, one registered for {@link
      * java.util.ServiceLoader} that provides a flow of this name is used.
      */
+    @CanIgnoreReturnValue
     public Definition entrypoint(Class<? extends FlowProvider> provider) {
       options = options.withEntrypoint(Objects.requireNonNull(provider, "provider"));
       return this;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.MapStep;
 import dev.sluice.api.spi.Step;
@@ -36,6 +37,7 @@ public final class MapHandle<T> extends StepHandle<List<T>, MapHandle<T>> {
   /**
    * Runs at most {@code maxParallel} elements at once (default: no bound beyond the executor's).
    */
+  @CanIgnoreReturnValue
   public MapHandle<T> maxParallel(int maxParallel) {
     owner.checkOpen();
     if (maxParallel < 1) {

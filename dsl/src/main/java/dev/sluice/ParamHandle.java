@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.spi.Parameter;
 import java.lang.reflect.Type;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class ParamHandle<T> extends Ref<T> {
   }
 
   /** Makes the parameter optional, taking {@code value} when a run gives none. */
+  @CanIgnoreReturnValue
   public ParamHandle<T> withDefault(@Nullable T value) {
     owner.checkOpen();
     this.hasDefault = true;
@@ -35,6 +37,7 @@ public final class ParamHandle<T> extends Ref<T> {
   }
 
   /** Says what the parameter means. */
+  @CanIgnoreReturnValue
   public ParamHandle<T> describedAs(String description) {
     owner.checkOpen();
     this.description = Objects.requireNonNull(description, "description");

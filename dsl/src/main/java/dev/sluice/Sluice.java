@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunHandle;
@@ -48,6 +49,7 @@ public final class Sluice implements AutoCloseable {
   }
 
   /** Runs {@code flow} without parameters and waits for it to end. */
+  @CanIgnoreReturnValue // a flow may be run for its effects; listeners and run history see it
   public FlowRun run(Flow<?> flow) {
     return engine.run(flow, Map.of());
   }
@@ -60,6 +62,7 @@ public final class Sluice implements AutoCloseable {
    * @throws dev.sluice.api.ParameterException before anything runs, listing every problem with the
    *     parameters
    */
+  @CanIgnoreReturnValue // a flow may be run for its effects; listeners and run history see it
   public FlowRun run(Flow<?> flow, Map<String, ?> parameters) {
     return engine.run(flow, parameters);
   }
@@ -97,6 +100,7 @@ public final class Sluice implements AutoCloseable {
    *
    * @return false if no such run is in progress
    */
+  @CanIgnoreReturnValue // whether it was still running: often not needed
   public boolean cancel(UUID flowRunId, String reason) {
     return engine.cancel(flowRunId, reason);
   }
@@ -152,6 +156,7 @@ public final class Sluice implements AutoCloseable {
      * slot is AwaitingConcurrencySlot and holds no thread. Also settable as {@code
      * sluice.concurrency.TAG=N}.
      */
+    @CanIgnoreReturnValue
     public Builder concurrencyLimit(String tag, int limit) {
       Objects.requireNonNull(tag, "tag");
       if (limit < 1) {
@@ -167,18 +172,21 @@ public final class Sluice implements AutoCloseable {
      * found with {@link java.util.ServiceLoader}. Without this, the {@code sluice.executor} setting
      * decides, else the thread pool when present, else local.
      */
+    @CanIgnoreReturnValue
     public Builder executor(String name) {
       this.executorName = Objects.requireNonNull(name, "name");
       return this;
     }
 
     /** Runs attempts on this executor; it is closed with the Sluice. */
+    @CanIgnoreReturnValue
     public Builder executor(TaskExecutor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
     /** Tells {@code listener} about every state transition. */
+    @CanIgnoreReturnValue
     public Builder listener(RunListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -187,12 +195,14 @@ public final class Sluice implements AutoCloseable {
     /**
      * Whether to add the {@link RunListener}s {@link java.util.ServiceLoader} finds (default yes).
      */
+    @CanIgnoreReturnValue
     public Builder discoverListeners(boolean discover) {
       this.discoverListeners = discover;
       return this;
     }
 
     /** The wall clock for run timestamps (for tests). */
+    @CanIgnoreReturnValue
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -202,6 +212,7 @@ public final class Sluice implements AutoCloseable {
      * Sets a configuration key (without the {@code sluice.} prefix), overriding system properties,
      * environment and the config file.
      */
+    @CanIgnoreReturnValue
     public Builder setting(String key, String value) {
       settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -212,6 +223,7 @@ public final class Sluice implements AutoCloseable {
      * {@code ~/.sluice/cache} when SLUICE_HOME is unset). Also settable as {@code
      * sluice.cache.dir}.
      */
+    @CanIgnoreReturnValue
     public Builder cacheDirectory(java.nio.file.Path directory) {
       return setting("cache.dir", Objects.requireNonNull(directory, "directory").toString());
     }
@@ -220,6 +232,7 @@ public final class Sluice implements AutoCloseable {
      * Keeps cached task results in memory only, with no disk tier. Also settable as {@code
      * sluice.cache.disk=false}.
      */
+    @CanIgnoreReturnValue
     public Builder memoryOnlyCache() {
       return setting("cache.disk", "false");
     }
@@ -229,6 +242,7 @@ public final class Sluice implements AutoCloseable {
      * the memory tier off). Also settable as {@code sluice.cache.memory-weight}, e.g. {@code
      * 256MB}.
      */
+    @CanIgnoreReturnValue
     public Builder cacheMemoryWeight(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("the cache memory weight must be >= 0, was " + bytes);
@@ -241,6 +255,7 @@ public final class Sluice implements AutoCloseable {
      * reason, instead of running uncached with a warning. Also settable as {@code
      * sluice.cache.strict}.
      */
+    @CanIgnoreReturnValue
     public Builder strictCaching() {
       return setting("cache.strict", "true");
     }
@@ -249,6 +264,7 @@ public final class Sluice implements AutoCloseable {
      * Keeps every step's result in the run record. By default a result is released once every step
      * that takes it has ended, so long pipelines do not hold every intermediate value.
      */
+    @CanIgnoreReturnValue
     public Builder retainResults() {
       this.retainResults = true;
       return this;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.CachePolicy;
 import dev.sluice.api.RetryPolicy;
 import dev.sluice.api.spi.Condition;
@@ -46,6 +47,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Says what the step does. */
+  @CanIgnoreReturnValue
   public S description(String description) {
     owner.checkOpen();
     options = options.withDescription(description);
@@ -53,6 +55,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Labels the step. */
+  @CanIgnoreReturnValue
   public S tags(String... tags) {
     owner.checkOpen();
     Set<String> all = new LinkedHashSet<>(options.tags());
@@ -64,6 +67,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** The step's version. */
+  @CanIgnoreReturnValue
   public S version(String version) {
     owner.checkOpen();
     options = options.withVersion(version);
@@ -73,6 +77,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   /**
    * Retries a failed attempt up to {@code retries} times (so at most {@code retries + 1} attempts).
    */
+  @CanIgnoreReturnValue
   public S retries(int retries) {
     owner.checkOpen();
     options = options.withRetryPolicy(options.retryPolicy().withRetries(retries));
@@ -80,6 +85,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Waits {@code delay} before each retry. */
+  @CanIgnoreReturnValue
   public S retryDelay(Duration delay) {
     owner.checkOpen();
     options = options.withRetryPolicy(options.retryPolicy().fixedDelay(delay));
@@ -87,6 +93,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Waits {@code delays[k-1]} before retry {@code k}, the last delay repeating. */
+  @CanIgnoreReturnValue
   public S retryDelays(Duration... delays) {
     owner.checkOpen();
     options = options.withRetryPolicy(options.retryPolicy().delays(delays));
@@ -94,6 +101,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Uses a complete retry policy (replacing retries and delays set before). */
+  @CanIgnoreReturnValue
   public S retryPolicy(RetryPolicy policy) {
     owner.checkOpen();
     options = options.withRetryPolicy(Objects.requireNonNull(policy, "policy"));
@@ -101,6 +109,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Ends an attempt that runs longer than {@code timeout}: it is interrupted and ends TimedOut. */
+  @CanIgnoreReturnValue
   public S timeout(Duration timeout) {
     owner.checkOpen();
     options = options.withTimeout(Objects.requireNonNull(timeout, "timeout"));
@@ -111,6 +120,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    * Makes the step optional: if it fails, the flow does not fail for it (its value-dependents still
    * end NotReady).
    */
+  @CanIgnoreReturnValue
   public S allowFailure() {
     owner.checkOpen();
     options = options.withAllowFailure(true);
@@ -118,6 +128,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Keeps the step's result in the run record after its consumers took it. */
+  @CanIgnoreReturnValue
   public S keepResult() {
     owner.checkOpen();
     options = options.withKeepResult(true);
@@ -136,6 +147,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    *     .cacheFor(Duration.ofDays(7));
    * }
    */
+  @CanIgnoreReturnValue
   public S cache(CachePolicy... policies) {
     owner.checkOpen();
     CachePolicy policy = CachePolicy.none();
@@ -160,6 +172,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    * Cached results of this step expire {@code expiry} after they were stored. Turns caching on
    * (inputs and code) if {@link #cache} was not called.
    */
+  @CanIgnoreReturnValue
   public S cacheFor(Duration expiry) {
     owner.checkOpen();
     options = options.withCachePolicy(enabledCache().cacheFor(expiry));
@@ -170,6 +183,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    * Runs this step even when its result is cached, and overwrites the cached entry with the new
    * result. Turns caching on (inputs and code) if {@link #cache} was not called.
    */
+  @CanIgnoreReturnValue
   public S refreshCache() {
     owner.checkOpen();
     options = options.withCachePolicy(enabledCache().refresh());
@@ -195,6 +209,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    * Runs the step only after {@code upstreams} completed, without taking their values. Pass an
    * {@link Ref#outcome()} to wait for a step whatever happens to it.
    */
+  @CanIgnoreReturnValue
   public S waitFor(Ref<?>... upstreams) {
     owner.checkOpen();
     for (Ref<?> upstream : upstreams) {
@@ -204,6 +219,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
   }
 
   /** Runs the step only if {@code flag} is true; otherwise it ends Skipped. */
+  @CanIgnoreReturnValue
   public S onlyIf(Ref<Boolean> flag) {
     owner.checkOpen();
     return condition(
@@ -214,6 +230,7 @@ public abstract sealed class StepHandle<T, S extends StepHandle<T, S>> extends R
    * Runs the step only if {@code test} accepts the value of {@code upstream}; otherwise Skipped.
    */
   @SuppressWarnings("unchecked")
+  @CanIgnoreReturnValue
   public <U> S onlyIf(Ref<U> upstream, Predicate<? super U> test) {
     owner.checkOpen();
     Objects.requireNonNull(test, "test");

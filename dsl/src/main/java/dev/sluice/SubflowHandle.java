@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.sluice.api.Flow;
 import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.Step;
@@ -30,6 +31,7 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   }
 
   /** Binds the child's parameter {@code parameter} to an upstream value of this flow. */
+  @CanIgnoreReturnValue
   public SubflowHandle<T> with(String parameter, Ref<?> value) {
     owner.checkOpen();
     bindings.put(Objects.requireNonNull(parameter, "parameter"), owner.wire(this, value));
@@ -39,6 +41,7 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   /**
    * Binds the child's parameter {@code parameter} to a fixed value (coerced like any parameter).
    */
+  @CanIgnoreReturnValue
   public SubflowHandle<T> with(String parameter, @Nullable Object value) {
     owner.checkOpen();
     constants.put(Objects.requireNonNull(parameter, "parameter"), value);
@@ -46,6 +49,10 @@ public final class SubflowHandle<T> extends StepHandle<T, SubflowHandle<T>> {
   }
 
   @Override
+  // SubflowStep's component is Map<String, @Nullable Object>, but javac leaves the type-use
+  // annotation on a type argument out of the implicit canonical constructor in the class file
+  // (javap shows Map<String, Object>), so NullAway sees a mismatch that the source does not have.
+  @SuppressWarnings("NullAway")
   Step<?> build() {
     return new SubflowStep<T>(name(), flow, bindings, constants, options, waitFor, condition);
   }

@@ -22,6 +22,10 @@ public interface TaskAction0 extends Serializable, TaskBody {
    * engine calls it, so the function is the step's body itself and a run allocates no adapter.
    */
   @Override
+  // FunctionalInterfaceMethodChanged: adapting TaskBody's method to this one is the point (a lambda
+  // cast to TaskAction0 runs as its own step body), so the behavior change it warns about is
+  // wanted.
+  @SuppressWarnings("FunctionalInterfaceMethodChanged")
   default @Nullable Object invoke(Arguments args) throws Exception {
     accept();
     return null;

@@ -26,7 +26,13 @@ public interface TaskAction3<A, B, C> extends Serializable, TaskBody {
    * engine calls it, so the function is the step's body itself and a run allocates no adapter.
    */
   @Override
-  @SuppressWarnings("unchecked")
+  // FunctionalInterfaceMethodChanged: adapting TaskBody's method to this one is the point (a lambda
+  // cast to TaskAction3 runs as its own step body), so the behavior change it warns about is
+  // wanted.
+  // NullAway: the value at i is what upstream step i returned, passed on as the engine got it; the
+  // step was wired with that step's handle, so its declared type is this function's parameter type
+  // (A is erased: no cast or null check could happen here anyway).
+  @SuppressWarnings({"unchecked", "FunctionalInterfaceMethodChanged", "NullAway"})
   default @Nullable Object invoke(Arguments args) throws Exception {
     accept((A) args.get(0), (B) args.get(1), (C) args.get(2));
     return null;

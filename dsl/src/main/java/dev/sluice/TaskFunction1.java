@@ -25,7 +25,10 @@ public interface TaskFunction1<A, R> extends Serializable, TaskBody {
    * engine calls it, so the function is the step's body itself and a run allocates no adapter.
    */
   @Override
-  @SuppressWarnings("unchecked")
+  // NullAway: the value at i is what upstream step i returned, passed on as the engine got it; the
+  // step was wired with that step's handle, so its declared type is this function's parameter type
+  // (A is erased: no cast or null check could happen here anyway).
+  @SuppressWarnings({"unchecked", "NullAway"})
   default @Nullable Object invoke(Arguments args) throws Exception {
     return apply((A) args.get(0));
   }

@@ -28,7 +28,10 @@ public interface TaskFunction4<A, B, C, D, R> extends Serializable, TaskBody {
    * engine calls it, so the function is the step's body itself and a run allocates no adapter.
    */
   @Override
-  @SuppressWarnings("unchecked")
+  // NullAway: the value at i is what upstream step i returned, passed on as the engine got it; the
+  // step was wired with that step's handle, so its declared type is this function's parameter type
+  // (A is erased: no cast or null check could happen here anyway).
+  @SuppressWarnings({"unchecked", "NullAway"})
   default @Nullable Object invoke(Arguments args) throws Exception {
     return apply((A) args.get(0), (B) args.get(1), (C) args.get(2), (D) args.get(3));
   }

@@ -244,6 +244,7 @@ class FailurePropagationTest {
     assertThat(run.state()).isInstanceOf(State.Failed.class);
   }
 
+  @SuppressWarnings("InfiniteRecursion") // on purpose: it ends in the StackOverflowError wanted
   private static int recurse() {
     return recurse() + 1;
   }

@@ -248,7 +248,7 @@ class FlowBuilderTest {
   @Test
   void aStepOfAnotherFlowIsRejectedWithItsName() {
     List<Ref<Integer>> leaked = new ArrayList<>();
-    Flows.named("first").define(f -> leaked.add(f.task("source", () -> 1)));
+    var unused = Flows.named("first").define(f -> leaked.add(f.task("source", () -> 1)));
     assertThatThrownBy(
             () -> Flows.named("second").define(f -> f.task("sink", leaked.get(0), x -> x + 1)))
         .isInstanceOfSatisfying(
@@ -288,7 +288,7 @@ class FlowBuilderTest {
   @Test
   void handlesCannotChangeOnceTheFlowIsBuilt() {
     List<TaskHandle<Integer>> kept = new ArrayList<>();
-    Flows.named("sealed").define(f -> kept.add(f.task("a", () -> 1)));
+    var unused = Flows.named("sealed").define(f -> kept.add(f.task("a", () -> 1)));
     assertThatThrownBy(() -> kept.get(0).retries(3))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already built");

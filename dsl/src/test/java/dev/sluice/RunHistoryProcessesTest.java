@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,10 @@ class RunHistoryProcessesTest {
     // Children log their task lines at WARN (the tests' Logback level); nothing else may appear.
     assertThat(errors().lines().filter(l -> !l.contains("a got ")))
         .noneMatch(
-            l -> l.contains("ERROR") || l.contains("WARN") || l.toLowerCase().contains("locked"));
+            l ->
+                l.contains("ERROR")
+                    || l.contains("WARN")
+                    || l.toLowerCase(Locale.ROOT).contains("locked"));
 
     try (RunStore store = RunStores.open(db, Map.of())) {
       List<FlowRunSummary> stored = store.history().flowRuns(FlowRunQuery.recent(1000));
@@ -201,7 +205,7 @@ class RunHistoryProcessesTest {
     Path home = dir.resolve("home-off");
     Process child =
         spawn(Map.of("SLUICE_HOME", home.toString(), "SLUICE_STORE", "off"), "one", "-");
-    output(child);
+    var unused = output(child); // waits for the child to end
     assertThat(child.exitValue()).as(errors()).isZero();
     assertThat(home.resolve("sluice.db")).doesNotExist();
   }

@@ -75,14 +75,16 @@ class RunOptionsTest {
             .executor("local")
             .setting("store", dir.resolve("runs.db").toString())
             .build()) {
-      sluice.run(
-          flow,
-          Map.of(),
-          RunOptions.none()
-              .withId(id)
-              .withName("by the scheduler")
-              .withTags("ETL")
-              .withIdempotencyKey("2026-12-07"));
+      FlowRun run =
+          sluice.run(
+              flow,
+              Map.of(),
+              RunOptions.none()
+                  .withId(id)
+                  .withName("by the scheduler")
+                  .withTags("ETL")
+                  .withIdempotencyKey("2026-12-07"));
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
       RunStore store = sluice.runStore().orElseThrow();
       assertThat(store.recorder().flush(Duration.ofSeconds(30))).isTrue();
       FlowRunDetail detail = store.history().flowRun(id).orElseThrow();

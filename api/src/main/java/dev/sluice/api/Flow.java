@@ -305,7 +305,9 @@ public final class Flow<R> {
 
   /** The type of the flow's result, {@code Void.class} when it has no result step. */
   public Type resultType() {
-    return resultStep == null ? Void.class : stepsByName.get(resultStep).outputType();
+    return resultStep == null
+        ? Void.class
+        : Objects.requireNonNull(stepsByName.get(resultStep), "result step").outputType();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,5 +33,6 @@ public interface RunHandle {
    *
    * @return false if the run had already finished
    */
+  @CanIgnoreReturnValue // whether it was still running: often not needed
   boolean cancel(String reason);
 }

@@ -572,8 +572,8 @@ class RetryPolicyTest {
 
     @Test
     void noneIsNotChangedByDerivingFromIt() {
-      RetryPolicy.none().withRetries(3).fixedDelay(Duration.ofSeconds(1)).jitter(0.5);
-      RetryPolicy.retries(4);
+      var unused = RetryPolicy.none().withRetries(3).fixedDelay(Duration.ofSeconds(1)).jitter(0.5);
+      var unusedToo = RetryPolicy.retries(4);
 
       assertThat(RetryPolicy.none().retries()).isZero();
       assertThat(RetryPolicy.none().jitter()).isZero();

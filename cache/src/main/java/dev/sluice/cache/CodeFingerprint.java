@@ -114,7 +114,7 @@ final class CodeFingerprint {
     }
   }
 
-  private static @Nullable byte[] classFile(String className, @Nullable ClassLoader loader) {
+  private static byte @Nullable [] classFile(String className, @Nullable ClassLoader loader) {
     String resource = className.replace('.', '/') + ".class";
     ClassLoader from = loader != null ? loader : ClassLoader.getSystemClassLoader();
     try (InputStream in = from.getResourceAsStream(resource)) {
@@ -162,7 +162,7 @@ final class CodeFingerprint {
         .accept(
             new ClassVisitor(Opcodes.ASM9) {
               @Override
-              public MethodVisitor visitMethod(
+              public @Nullable MethodVisitor visitMethod(
                   int access,
                   String methodName,
                   String methodDescriptor,

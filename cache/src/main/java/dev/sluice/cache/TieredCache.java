@@ -50,7 +50,7 @@ final class TieredCache implements TaskCache {
     long now = clock.millis();
     String source = "memory";
     Entry entry = memory == null ? null : memory.get(k);
-    if (entry != null && entry.expired(now)) {
+    if (memory != null && entry != null && entry.expired(now)) {
       memory.invalidate(k);
       entry = null;
     }
@@ -122,7 +122,7 @@ final class TieredCache implements TaskCache {
       log.warn(
           "the result under key {} (a {}) cannot be stored as JSON ({}); it is not cached",
           key.value(),
-          value.getClass().getName(),
+          value == null ? "null" : value.getClass().getName(),
           e.getMessage());
       return false;
     }

@@ -6,6 +6,7 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A five-step cached chain, run in a child JVM by {@link CrashResumeTest}. Each step leaves a
@@ -29,7 +30,13 @@ public final class ResumableFlow {
 
   static int step(Path markers, int n, int input) throws Exception {
     Files.writeString(markers.resolve("ran-" + n + "-" + ProcessHandle.current().pid()), "");
+    // Hangs until the test removes the marker or kills this JVM; bounded all the same.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (Files.exists(markers.resolve("hang-at-" + n))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "step " + n + " gave up waiting for hang-at-" + n + " to go");
+      }
       Thread.sleep(50);
     }
     return input * 10 + n;

@@ -312,12 +312,14 @@ final class FlowRunCommand {
             task.error() == null ? detailOf(task) : errorLine(task.error()));
       }
       tasks.print(out);
-      List<TaskRunDetail> failed =
-          detail.taskRuns().stream().filter(t -> t.error() != null).toList();
-      for (TaskRunDetail task : failed) {
+      for (TaskRunDetail task : detail.taskRuns()) {
+        TaskRunDetail.ErrorInfo error = task.error();
+        if (error == null) {
+          continue;
+        }
         out.println();
         out.println("Error in task '" + task.name() + "' (" + task.state().name() + "):");
-        task.error().stackTrace().lines().forEach(l -> out.println("  " + l));
+        error.stackTrace().lines().forEach(l -> out.println("  " + l));
       }
     }
 

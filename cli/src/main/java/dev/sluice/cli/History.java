@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -70,7 +71,7 @@ final class History implements AutoCloseable {
     try {
       store = RunStores.open(where, settings.withPrefix("store"));
     } catch (RunStoreException e) {
-      throw new CliException(e.getMessage(), e);
+      throw new CliException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
     History history = new History(store);
     try {
@@ -88,7 +89,7 @@ final class History implements AutoCloseable {
     try {
       store.markDeadRunsCrashed();
     } catch (RunStoreException e) {
-      throw new CliException(e.getMessage(), e);
+      throw new CliException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import java.lang.reflect.Constructor;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
@@ -26,10 +27,8 @@ public final class SluiceCli {
     cli.setExecutionExceptionHandler(SluiceCli::handleFailure);
     cli.setParameterExceptionHandler(SluiceCli::handleUsageError);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.getSubcommands()
-        .get("config")
-        .getSubcommands()
-        .get("set")
+    CommandLine config = Objects.requireNonNull(cli.getSubcommands().get("config"), "config");
+    Objects.requireNonNull(config.getSubcommands().get("set"), "config set")
         .getCommandSpec()
         .usageMessage()
         .footer(ConfigCommand.knownSettingsHelp());
@@ -84,8 +83,9 @@ public final class SluiceCli {
 
   private static int handleUsageError(ParameterException problem, String[] args) {
     CommandLine command = problem.getCommandLine();
-    command.getErr().println("error: " + problem.getMessage());
-    if (!command.getSubcommands().isEmpty() && problem.getMessage().contains("subcommand")) {
+    String message = String.valueOf(problem.getMessage());
+    command.getErr().println("error: " + message);
+    if (!command.getSubcommands().isEmpty() && message.contains("subcommand")) {
       // `sluice flow` alone: show which commands there are.
       command.usage(command.getErr());
       command.getErr().flush();

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A table for people: a header row (left out when every header is empty) and aligned,
@@ -18,7 +19,7 @@ final class Table {
   }
 
   /** Adds a row; {@code null} cells print empty. */
-  Table row(Object... cells) {
+  Table row(@Nullable Object... cells) {
     if (cells.length != headers.length) {
       throw new IllegalArgumentException(
           "row has " + cells.length + " cells, table has " + headers.length + " columns");

@@ -6,11 +6,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,16 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashedRunTest {
   @TempDir Path home;
-
-  private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (!condition.get()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("gave up waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   @Test
   void aKilledRunEndsFollowAndShowsCrashed() throws Exception {
@@ -57,13 +44,13 @@ class CrashedRunTest {
       assertThat(id).as("the child's run id").isNotNull();
       String runId = id;
       CliRunner cli = new CliRunner(home);
-      await(
+      Await.until(
           "the hanging task's line in the store",
           () -> cli.run("flow-run", "logs", runId).out().contains("about to hang"));
       assertThat(cli.run("flow-run", "ls", "--json").out()).contains("\"Running\"");
 
       CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", runId);
-      await("--follow to print the line", () -> follow.out().contains("about to hang"));
+      Await.until("--follow to print the line", () -> follow.out().contains("about to hang"));
       assertThat(follow.exitCode()).isNotDone();
 
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush

@@ -9,14 +9,11 @@ import dev.sluice.Sluice;
 import dev.sluice.api.Flow;
 import dev.sluice.api.RunHandle;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -27,17 +24,6 @@ class FollowLogsTest {
   private static final Logger log = LoggerFactory.getLogger(FollowLogsTest.class);
 
   @TempDir Path home;
-
-  /** Waits (bounded, generously: this is not a timing assert) until {@code condition} holds. */
-  private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (!condition.get()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("gave up waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   @Test
   void followPrintsNewLinesUntilTheRunEnds() throws Exception {
@@ -63,7 +49,7 @@ class FollowLogsTest {
     try (Sluice sluice = Recording.sluice(home)) {
       RunHandle handle = sluice.start(waiting, Map.of());
       String id = handle.id().toString();
-      await(
+      Await.until(
           "the store to hold the line logged before the latch",
           () -> cli.run("flow-run", "logs", id).out().contains("waiting for the latch"));
 
@@ -78,7 +64,7 @@ class FollowLogsTest {
       assertThat(running.out()).contains(id).contains("waiting").contains("so far");
 
       CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", id);
-      await(
+      Await.until(
           "--follow to print what is there", () -> follow.out().contains("waiting for the latch"));
       // The run cannot end before the latch opens, so the command must still be following.
       assertThat(follow.exitCode()).isNotDone();

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ class SluiceCliTest {
     Process bash =
         new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
 
-    String output = new String(bash.getInputStream().readAllBytes());
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bash.waitFor()).as(output).isZero();
   }
 
@@ -197,7 +198,10 @@ class SluiceCliTest {
   @Test
   void aCorruptDatabaseIsReportedByNameAndLeftUntouched() throws Exception {
     Path db = home.resolve("sluice.db");
-    byte[] garbage = "this is not an SQLite database, just some text. ".repeat(100).getBytes();
+    byte[] garbage =
+        "this is not an SQLite database, just some text. "
+            .repeat(100)
+            .getBytes(StandardCharsets.UTF_8);
     Files.write(db, garbage);
 
     CliRunner.Result result = new CliRunner(home).run("flow-run", "ls");
@@ -238,7 +242,7 @@ class SluiceCliTest {
             + " COMP_POINT=${#COMP_LINE}; _complete_sluice sluice \"${COMP_WORDS[-1]}\""
             + " \"${COMP_WORDS[-2]}\" 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"";
     Process process = new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes());
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(out).isZero();
     return out;
   }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Caching a slow task: {@code train model} takes two seconds, is cached by its inputs and code, and
@@ -61,7 +62,7 @@ public final class CachedPipeline {
   /** Runs the flow twice, each with a fresh Sluice sharing the disk cache, printing summaries. */
   public static void main(String[] args) {
     Map<String, Object> parameters = new java.util.HashMap<>();
-    Path cacheDir = null;
+    @Nullable Path cacheDir = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--epochs") && i + 1 < args.length) {
         parameters.put("epochs", args[++i]);
@@ -84,7 +85,7 @@ public final class CachedPipeline {
   }
 
   /** One run with a new Sluice, so the second run finds the result on disk, not in memory. */
-  static FlowRun runOnce(Path cacheDir, Map<String, Object> parameters) {
+  static FlowRun runOnce(@Nullable Path cacheDir, Map<String, Object> parameters) {
     Sluice.Builder builder = Sluice.builder();
     if (cacheDir != null) {
       builder.cacheDirectory(cacheDir);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,7 @@ final class BatchRows {
       statements = new Statements(connection);
     }
     Connection c = connection;
-    Statements s = statements;
+    Statements s = Objects.requireNonNull(statements, "prepared with the connection");
     Dialect dialect = database.dialect;
     dialect.begin(c);
     List<BatchWriter.Flush> flushes = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.sluice.api.spi.Arguments;
 import dev.sluice.api.spi.TaskBody;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -88,7 +89,7 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
   /** The slots are taken: record the wait, then publish QUEUED. Owner only. */
   private void waitForSlots(int queued) {
     transition(new State.AwaitingConcurrencySlot(tags()));
-    ConcurrencyLimits.Permit awaited = permit();
+    ConcurrencyLimits.Permit awaited = Objects.requireNonNull(permit(), "admitted before waiting");
     phase = queued;
     if (execution.engine.limits.recorded(awaited)) {
       hand(); // granted while we were recording

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,6 +49,7 @@ final class ConcurrencyLimits {
   /** The slots of one attempt. All fields are guarded by the lock. */
   static final class Permit {
     final SlottedRun node;
+    final Slot[] slots;
     boolean held;
     boolean waiting;
     boolean released;
@@ -55,6 +57,7 @@ final class ConcurrencyLimits {
 
     Permit(SlottedRun node) {
       this.node = node;
+      this.slots = Objects.requireNonNull(node.slots, "a permit is only asked for limited slots");
     }
   }
 
@@ -108,7 +111,7 @@ final class ConcurrencyLimits {
     Permit permit = new Permit(node);
     lock.lock();
     try {
-      if (free(node.slots)) {
+      if (free(permit.slots)) {
         take(permit);
       } else {
         permit.waiting = true;
@@ -157,15 +160,15 @@ final class ConcurrencyLimits {
       if (!permit.held) {
         return true;
       }
-      for (Slot slot : permit.node.slots) {
+      for (Slot slot : permit.slots) {
         slot.used--;
       }
       permit.held = false;
       // Only waiters needing a tag just freed can start now; once those tags are full again no
       // later waiter can, so the scan stops there instead of walking the whole queue.
-      for (Iterator<Permit> it = waiting.iterator(); it.hasNext() && !full(permit.node.slots); ) {
+      for (Iterator<Permit> it = waiting.iterator(); it.hasNext() && !full(permit.slots); ) {
         Permit waiter = it.next();
-        if (free(waiter.node.slots)) {
+        if (free(waiter.slots)) {
           it.remove();
           waiter.waiting = false;
           take(waiter);
@@ -208,7 +211,7 @@ final class ConcurrencyLimits {
   }
 
   private static void take(Permit permit) {
-    for (Slot slot : permit.node.slots) {
+    for (Slot slot : permit.slots) {
       slot.used++;
     }
     permit.held = true;

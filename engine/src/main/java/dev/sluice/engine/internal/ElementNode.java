@@ -1,6 +1,7 @@
 package dev.sluice.engine.internal;
 
 import dev.sluice.api.spi.TaskBody;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +28,7 @@ final class ElementNode extends AttemptNode {
 
   @Override
   TaskBody body() {
-    return execution.plan.bodies[index];
+    return Objects.requireNonNull(execution.plan.bodies[index], "a task step has a body");
   }
 
   @Override

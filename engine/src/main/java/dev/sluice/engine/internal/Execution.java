@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -287,7 +288,7 @@ final class Execution extends FlowRunRecord implements RunHandle {
       }
     }
     if ((flags & Plan.CONDITION) != 0) {
-      Condition condition = plan.conditions[i];
+      Condition condition = Objects.requireNonNull(plan.conditions[i], "flagged CONDITION");
       boolean pass;
       try {
         int source = plan.conditionSource[i];
@@ -297,7 +298,11 @@ final class Execution extends FlowRunRecord implements RunHandle {
                 .test(
                     source == Plan.NO_SOURCE
                         ? null
-                        : condition.input().outcome() ? outcome(source) : value(source));
+                        : Objects.requireNonNull(
+                                    condition.input(), "a condition with a source reads it")
+                                .outcome()
+                            ? outcome(source)
+                            : value(source));
       } catch (Throwable e) {
         UserCode.rethrowIfFatal(e);
         IllegalStateException failure =
@@ -445,8 +450,9 @@ final class Execution extends FlowRunRecord implements RunHandle {
           }
           return;
         }
-        c = stack[--top];
-        i = stack[--top];
+        int[] work = Objects.requireNonNull(stack, "top > 0 only after a push");
+        c = work[--top];
+        i = work[--top];
         start = plan.downStart[i];
         end = plan.downStart[i + 1];
         part = false;

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -139,10 +140,10 @@ final class Plan {
   final int[] initialFanIn;
 
   /** Per task step, its body; null for other kinds. */
-  final TaskBody[] bodies;
+  final @Nullable TaskBody[] bodies;
 
   /** Per step, its condition, or null. */
-  final Condition[] conditions;
+  final @Nullable Condition[] conditions;
 
   /** Per step, its attempt timeout in nanoseconds, or 0 for none. */
   final long[] timeoutNanos;
@@ -151,10 +152,10 @@ final class Plan {
   final boolean[] allowFailure;
 
   /** Per step, its cache policy when it has one, else null. */
-  final CachePolicy[] cachePolicies;
+  final @Nullable CachePolicy[] cachePolicies;
 
   /** Per step, the concurrency slots each of its attempts needs, or null. */
-  final ConcurrencyLimits.Slot[][] slots;
+  final ConcurrencyLimits.Slot[] @Nullable [] slots;
 
   Plan(Flow<?> flow, ConcurrencyLimits limits) {
     this.flowName = flow.name();
@@ -196,7 +197,7 @@ final class Plan {
       int[] args = new int[inputs.size()];
       boolean[] outcome = new boolean[inputs.size()];
       for (int a = 0; a < args.length; a++) {
-        args[a] = sources.get(inputs.get(a).source());
+        args[a] = sourceIndex(sources, inputs.get(a).source());
         outcome[a] = inputs.get(a).outcome();
       }
       argSources[i] = args;
@@ -204,14 +205,14 @@ final class Plan {
       Condition condition = step.condition();
       conditionSource[i] =
           condition != null && condition.input() != null
-              ? sources.get(condition.input().source())
+              ? sourceIndex(sources, condition.input().source())
               : NO_SOURCE;
       List<Input> upstreams = step.upstreams();
       edges[i] = new int[upstreams.size()];
       edgeOutcome[i] = new boolean[upstreams.size()];
       for (int k = 0; k < upstreams.size(); k++) {
         Input in = upstreams.get(k);
-        int src = Math.max(sources.get(in.source()), -1);
+        int src = Math.max(sourceIndex(sources, in.source()), -1);
         edges[i][k] = src;
         edgeOutcome[i][k] = in.outcome();
         if (src >= 0) {
@@ -365,7 +366,7 @@ final class Plan {
   // Declared argument types, for executors that encode arguments (Attempt.argumentType). Worked
   // out on first use, so flows on in-process executors never pay for them; published whole by the
   // volatile write (racing threads may each work them out: harmless).
-  private volatile Type @Nullable [] @Nullable [] argumentTypes;
+  private volatile Type @Nullable [][] argumentTypes;
 
   /** The declared types of step {@code step}'s arguments (for a map step, arg 0 is one element). */
   Type[] argumentTypes(int step) {
@@ -385,6 +386,11 @@ final class Plan {
       argumentTypes = all;
     }
     return all[step];
+  }
+
+  // Flow's constructor has checked that every input names a parameter or an earlier step.
+  private static int sourceIndex(Map<String, Integer> sources, String source) {
+    return Objects.requireNonNull(sources.get(source), () -> "unknown source " + source);
   }
 
   /** The declared result type of one call of step {@code step}'s body. */

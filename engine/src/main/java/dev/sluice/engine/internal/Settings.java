@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -119,7 +120,9 @@ public final class Settings {
   /** The value of {@code key}, from the first source that sets it. */
   public Optional<String> get(String key) {
     Source source = source(key).orElse(null);
-    return source == null ? Optional.empty() : Optional.of(raw(source, key).strip());
+    return source == null
+        ? Optional.empty()
+        : Optional.of(Objects.requireNonNull(raw(source, key), "source(key) found it set").strip());
   }
 
   /**

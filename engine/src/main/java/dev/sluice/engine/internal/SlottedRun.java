@@ -1,5 +1,6 @@
 package dev.sluice.engine.internal;
 
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +42,8 @@ abstract class SlottedRun extends InterruptibleRun {
   /** The limited tags this task run waits for, for its AwaitingConcurrencySlot state. */
   final Set<String> tags() {
     Set<String> tags = new TreeSet<>();
-    for (ConcurrencyLimits.Slot slot : slots) {
+    for (ConcurrencyLimits.Slot slot :
+        Objects.requireNonNull(slots, "waits only for limited slots")) {
       tags.add(slot.tag);
     }
     return tags;

@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -247,7 +248,7 @@ final class TaskCaching implements AutoCloseable {
       return;
     }
     run.flight = null;
-    flights.remove(run.key.value(), flight);
+    flights.remove(Objects.requireNonNull(run.key, "a run in flight has a key").value(), flight);
     for (CacheableRun waiter : flight.finish()) {
       waiter.redispatch();
     }

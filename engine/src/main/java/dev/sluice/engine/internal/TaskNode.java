@@ -2,6 +2,7 @@ package dev.sluice.engine.internal;
 
 import dev.sluice.api.spi.TaskBody;
 import dev.sluice.api.spi.TaskStep;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** The task run of a {@link TaskStep}. */
@@ -12,7 +13,7 @@ final class TaskNode extends AttemptNode {
 
   @Override
   TaskBody body() {
-    return execution.plan.bodies[index];
+    return Objects.requireNonNull(execution.plan.bodies[index], "a task step has a body");
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -307,7 +308,9 @@ abstract class TaskRunState {
     endNanos = System.nanoTime();
     State end;
     if (timedOut) {
-      end = new State.TimedOut(options().timeout());
+      end =
+          new State.TimedOut(
+              Objects.requireNonNull(options().timeout(), "timed out without a timeout"));
     } else if (failure instanceof Error || failure instanceof AttemptCrashedException) {
       end = new State.Crashed(failure);
     } else {
@@ -341,9 +344,13 @@ abstract class TaskRunState {
     List<StateChange> changes = new ArrayList<>(historySize + 1);
     changes.add(new StateChange(State.PENDING, execution.instant(createdNanos())));
     for (int i = 0; i < historySize; i++) {
-      State entered = i == 0 ? firstState : i == 1 ? secondState : moreStates[i - 2];
-      long at = i == 0 ? firstTime : i == 1 ? secondTime : moreTimes[i - 2];
-      changes.add(new StateChange(entered, execution.instant(at)));
+      // historySize counts the states recorded: first, second, then the overflow arrays.
+      State entered =
+          i == 0 ? firstState : i == 1 ? secondState : Objects.requireNonNull(moreStates)[i - 2];
+      long at = i == 0 ? firstTime : i == 1 ? secondTime : Objects.requireNonNull(moreTimes)[i - 2];
+      changes.add(
+          new StateChange(
+              Objects.requireNonNull(entered, "recorded state"), execution.instant(at)));
     }
     return changes;
   }

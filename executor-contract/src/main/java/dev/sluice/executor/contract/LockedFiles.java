@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Small files that threads of this JVM and other processes read and update in turn: the storage of
@@ -30,12 +31,12 @@ final class LockedFiles {
 
   /** A change of a value: the new value, or null to leave it as it is. */
   interface Change {
-    String apply(String value) throws IOException;
+    @Nullable String apply(String value) throws IOException;
   }
 
   /** Appends {@code line} and a line break to the log {@code file}. */
   static void append(Path file, String line) throws IOException {
-    locked(
+    LockedFiles.<@Nullable Void>locked(
         file,
         (channel, content) -> {
           write(channel, content.length, (line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -72,7 +73,7 @@ final class LockedFiles {
         });
   }
 
-  private interface Locked<T> {
+  private interface Locked<T extends @Nullable Object> {
     T apply(FileChannel channel, byte[] content) throws IOException;
   }
 
@@ -80,7 +81,8 @@ final class LockedFiles {
    * Runs {@code action} with {@code file} open and its content read, under a lock: this JVM's
    * threads first, then the file lock between processes.
    */
-  private static <T> T locked(Path file, Locked<T> action) throws IOException {
+  private static <T extends @Nullable Object> T locked(Path file, Locked<T> action)
+      throws IOException {
     synchronized (JVM_LOCKS.computeIfAbsent(file, key -> new Object())) {
       try (FileChannel channel =
               FileChannel.open(

@@ -47,7 +47,9 @@ final class NestedRunFlows {
                             throw new IllegalStateException(
                                 "no Sluice shared with the tasks of probe " + probe.dir());
                           }
-                          return (Integer) sluice.run(INNER).result();
+                          return (Integer)
+                              java.util.Objects.requireNonNull(
+                                  sluice.run(INNER).result(), "the inner flow returns its result");
                         });
                 return f.task("after", nested, x -> x + 1);
               });

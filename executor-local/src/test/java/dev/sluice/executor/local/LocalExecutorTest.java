@@ -96,8 +96,16 @@ class LocalExecutorTest {
 
   /** Blocks until {@code thread} waits in {@link LocalExecutor#runUntil} (its only wait). */
   private static void awaitWaiting(Thread thread) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (thread.getState() != Thread.State.TIMED_WAITING
         && thread.getState() != Thread.State.WAITING) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "gave up waiting for "
+                + thread.getName()
+                + " to wait in runUntil: "
+                + thread.getState());
+      }
       Thread.sleep(1);
     }
   }

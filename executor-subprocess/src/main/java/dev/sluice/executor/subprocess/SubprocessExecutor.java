@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,7 +111,9 @@ final class SubprocessExecutor implements TaskExecutor {
       try {
         worker = borrow(settings.jvmOptionsFor(attempt.stepName()));
       } catch (IOException | RuntimeException e) {
-        attempt.reject(new AttemptCrashedException(e.getMessage(), e));
+        attempt.reject(
+            new AttemptCrashedException(
+                Objects.requireNonNullElse(e.getMessage(), e.toString()), e));
         return;
       }
       Worker chosen = worker;

@@ -133,7 +133,7 @@ public final class WorkerMain {
                     "step '" + step.name() + "' is a sub-flow, which the parent runs itself");
           };
       JsonNode encoded = frame.path("args");
-      Object[] values = new Object[encoded.size()];
+      @Nullable Object[] values = new @Nullable Object[encoded.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = ValueCodec.decodeArgument(encoded.get(i));
       }

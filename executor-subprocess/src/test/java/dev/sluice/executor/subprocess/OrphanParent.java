@@ -4,6 +4,7 @@ import dev.sluice.Sluice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A parent JVM for {@link NoOrphansTest}: starts two workers marked with {@code
@@ -23,8 +24,12 @@ public final class OrphanParent {
             .setting("executor.workers", "2")
             .setting("executor.jvmOptions", "-Dsluice.test.marker=" + marker)
             .build();
-    sluice.start(TestFlows.SLEEPERS, Map.of("dir", dir.toString()));
+    var unused = sluice.start(TestFlows.SLEEPERS, Map.of("dir", dir.toString()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(dir.resolve("left")) || !Files.exists(dir.resolve("right"))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up waiting for both sleepers to write their pids");
+      }
       Thread.sleep(10);
     }
     System.out.println("ready");
