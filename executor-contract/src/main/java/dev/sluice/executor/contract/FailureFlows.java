@@ -10,6 +10,7 @@ import java.util.List;
 final class FailureFlows {
   private FailureFlows() {}
 
+  @SuppressWarnings("InfiniteRecursion") // on purpose: it ends in the StackOverflowError wanted
   private static int recurse(int depth) {
     return recurse(depth + 1) + 1;
   }
