@@ -1,9 +1,9 @@
 package dev.sluice.store;
 
 import com.google.auto.service.AutoService;
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreProvider;
-import java.util.Map;
 
 /**
  * Opens SQLite stores (a file path or a {@code jdbc:sqlite:} URL) and PostgreSQL stores (a {@code
@@ -28,11 +28,11 @@ public final class JdbcStoreProvider implements RunStoreProvider {
   }
 
   @Override
-  public RunStore open(String location, Map<String, String> options) {
+  public RunStore open(String location, Settings settings) {
     Database database =
         location.startsWith("jdbc:postgresql:")
-            ? Database.postgresql(location, options)
-            : Database.sqlite(location, options);
+            ? Database.postgresql(location, settings)
+            : Database.sqlite(location, settings);
     return new JdbcRunStore(database);
   }
 }
