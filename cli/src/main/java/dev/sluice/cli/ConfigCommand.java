@@ -198,7 +198,8 @@ final class ConfigCommand {
       try {
         setting.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new CliException("not a valid value for " + key + ": " + e.getMessage(), e);
+        throw new CliException(
+            "'" + value + "' is not a valid value for " + key + ": " + e.getMessage(), e);
       }
       ConfigFile file = ConfigFile.read(before.file());
       file.put(key, value.strip());
@@ -260,7 +261,12 @@ final class ConfigCommand {
                 new CliException(
                     "unknown setting '"
                         + key
-                        + "'; known settings: "
+                        + "'"
+                        + settings
+                            .closest(key)
+                            .map(s -> " (did you mean " + s.key() + "?)")
+                            .orElse("")
+                        + "; known settings: "
                         + String.join(", ", settings.catalog().stream().map(Setting::key).toList())
                         + " (see `sluice config set --help`)"));
   }

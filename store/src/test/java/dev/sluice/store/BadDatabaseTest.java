@@ -3,6 +3,7 @@ package dev.sluice.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreException;
 import dev.sluice.api.store.RunStores;
@@ -137,13 +138,13 @@ class BadDatabaseTest {
   @Test
   void aNewerPostgresqlSchemaIsRefused() throws Exception {
     String url = PostgresRunStoreTest.url();
-    try (Connection c = Database.postgresql(url, Map.of()).connect();
+    try (Connection c = Database.postgresql(url, Settings.of(Map.of())).connect();
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA public CASCADE");
       s.execute("CREATE SCHEMA public");
     }
     RunStores.open(url, Map.of()).close();
-    try (Connection c = Database.postgresql(url, Map.of()).connect();
+    try (Connection c = Database.postgresql(url, Settings.of(Map.of())).connect();
         Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO sluice_schema_version (version, script, installed_at) VALUES (99, 'x', 0)");

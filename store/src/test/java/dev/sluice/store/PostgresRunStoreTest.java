@@ -3,6 +3,7 @@ package dev.sluice.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
@@ -30,7 +31,7 @@ class PostgresRunStoreTest extends RunStoreContract {
             + URL_VARIABLE
             + " to a JDBC URL (run .ci/postgres as root: it installs the Debian 'postgresql'"
             + " package, starts it and prints the URL)");
-    try (Connection c = Database.postgresql(url, Map.of()).connect()) {
+    try (Connection c = Database.postgresql(url, Settings.of(Map.of())).connect()) {
       return url;
     } catch (SQLException e) {
       assumeTrue(
@@ -63,7 +64,7 @@ class PostgresRunStoreTest extends RunStoreContract {
   @Override
   RunStore openEmpty() throws SQLException {
     String url = url();
-    try (Connection c = Database.postgresql(url, Map.of()).connect();
+    try (Connection c = Database.postgresql(url, Settings.of(Map.of())).connect();
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA public CASCADE");
       s.execute("CREATE SCHEMA public");

@@ -42,6 +42,7 @@ public final class Setting<T> {
   private static final Pattern KEY =
       Pattern.compile("[a-z][A-Za-z0-9-]*(\\.[a-z][A-Za-z0-9-]*)*(\\.<[a-z]+>)?");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern ANY_FREE_PART = Pattern.compile("\\S(.*\\S)?");
 
   private final String key;
   private final @Nullable String prefix;
@@ -52,6 +53,7 @@ public final class Setting<T> {
   private final String description;
   private final boolean secret;
   private final boolean fileAllowed;
+  private final Pattern freePart;
 
   private Setting(Builder<T> builder) {
     this.key = builder.key;
@@ -67,6 +69,7 @@ public final class Setting<T> {
     this.description = Objects.requireNonNull(builder.description, "description of " + key);
     this.secret = builder.secret;
     this.fileAllowed = builder.fileAllowed;
+    this.freePart = builder.freePart;
   }
 
   /** A setting whose value is its text, stripped of surrounding white space. */
@@ -227,14 +230,14 @@ public final class Setting<T> {
 
   /**
    * Whether this setting declares {@code concreteKey}: the key itself, or for a pattern the prefix
-   * followed by a non-blank free part ({@code concurrency.gpu} for {@code concurrency.<tag>}).
+   * followed by a free part it accepts ({@code concurrency.gpu} for {@code concurrency.<tag>}).
    */
   public boolean matches(String concreteKey) {
     return prefix == null
         ? key.equals(concreteKey)
         : concreteKey.length() > prefix.length()
             && concreteKey.startsWith(prefix)
-            && !concreteKey.substring(prefix.length()).isBlank();
+            && freePart.matcher(concreteKey.substring(prefix.length())).matches();
   }
 
   /**
@@ -337,6 +340,7 @@ public final class Setting<T> {
     private @Nullable String description;
     private boolean secret;
     private boolean fileAllowed = true;
+    private Pattern freePart = ANY_FREE_PART;
 
     private Builder(String key, String expected, Function<String, T> parser) {
       if (!KEY.matcher(key).matches()) {
@@ -394,6 +398,15 @@ public final class Setting<T> {
     /** Masks the value in {@code sluice config view} and in messages. */
     public Builder<T> secret() {
       this.secret = true;
+      return this;
+    }
+
+    /**
+     * The free parts a pattern key accepts, e.g. {@code [A-Za-z0-9_-]+} for tags; by default any
+     * text without surrounding white space.
+     */
+    public Builder<T> freePart(String regex) {
+      this.freePart = Pattern.compile(regex);
       return this;
     }
 

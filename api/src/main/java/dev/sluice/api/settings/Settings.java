@@ -414,7 +414,15 @@ public final class Settings {
   }
 
   private Optional<String> closestKey(String key) {
-    return closest(key, s -> s.isPattern() ? s.prefix() : s.key()).map(Setting::key);
+    return closest(key).map(Setting::key);
+  }
+
+  /**
+   * The declared setting whose key is nearest {@code key}, for "did you mean" messages; empty when
+   * none is near.
+   */
+  public Optional<Setting<?>> closest(String key) {
+    return closest(key, s -> s.isPattern() ? s.prefix() : s.key());
   }
 
   private Optional<String> closestVariable(String name) {

@@ -60,6 +60,7 @@ public final class EngineSettings implements SettingsCatalog {
   /** The concurrency limit of each tag. */
   public static final Setting<Integer> CONCURRENCY =
       Setting.positiveInt("concurrency.<tag>")
+          .freePart("[A-Za-z0-9_-]+")
           .defaultText("unlimited")
           .description("at most N attempts of tasks with this tag run at once")
           .build();

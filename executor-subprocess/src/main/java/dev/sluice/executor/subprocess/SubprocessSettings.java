@@ -63,8 +63,8 @@ public final class SubprocessSettings implements SettingsCatalog {
           .build();
 
   /**
-   * Set to {@code true} by the executor on the worker JVMs it starts ({@code -Dsluice.worker=true});
-   * declared so that it is a known key there.
+   * Set to {@code true} by the executor on the worker JVMs it starts ({@code
+   * -Dsluice.worker=true}); declared so that it is a known key there.
    */
   public static final Setting<Boolean> WORKER =
       Setting.bool("worker")

@@ -3,10 +3,8 @@ package dev.sluice.executor.subprocess;
 import dev.sluice.api.executor.ExecutorSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * How workers are started and pooled, from the executor settings ({@link SubprocessSettings}).
