@@ -54,6 +54,7 @@ public final class Setting<T> {
   private final boolean secret;
   private final boolean fileAllowed;
   private final Pattern freePart;
+  private final String example;
 
   private Setting(Builder<T> builder) {
     this.key = builder.key;
@@ -70,35 +71,54 @@ public final class Setting<T> {
     this.secret = builder.secret;
     this.fileAllowed = builder.fileAllowed;
     this.freePart = builder.freePart;
+    this.example = exampleOf(builder);
+    parse(example); // a declaration whose own example does not parse is a bug, found at once
+  }
+
+  private static <T> String exampleOf(Builder<T> builder) {
+    if (builder.example != null) {
+      return builder.example;
+    }
+    // Prefer an example that differs from the default, so it shows that a source was read.
+    for (String candidate : builder.candidates) {
+      if (builder.defaultValue == null
+          || !builder.defaultValue.equals(builder.parser.apply(candidate))) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException(
+        "the setting '" + builder.key + "' needs an example value: call Builder.example");
   }
 
   /** A setting whose value is its text, stripped of surrounding white space. */
   public static Builder<String> text(String key) {
-    return new Builder<>(key, "text", value -> value);
+    return new Builder<>(key, "text", value -> value).candidates("example");
   }
 
   /** A file or directory path. */
   public static Builder<Path> path(String key) {
-    return new Builder<>(key, "a file system path", Path::of);
+    return new Builder<>(key, "a file system path", Path::of).candidates("/srv/sluice");
   }
 
   /** {@code true} or {@code false}, in any case; nothing else ({@code yes}, {@code 1}) is taken. */
   public static Builder<Boolean> bool(String key) {
     return new Builder<>(
-        key,
-        "true or false",
-        value ->
-            switch (value.toLowerCase(Locale.ROOT)) {
-              case "true" -> true;
-              case "false" -> false;
-              default -> throw new IllegalArgumentException();
-            });
+            key,
+            "true or false",
+            value ->
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default -> throw new IllegalArgumentException();
+                })
+        .candidates("true", "false");
   }
 
   /** A whole number {@code >= 1}. */
   public static Builder<Integer> positiveInt(String key) {
     return new Builder<Integer>(key, "a whole number", Integer::valueOf)
-        .check(n -> n >= 1, "a whole number >= 1");
+        .check(n -> n >= 1, "a whole number >= 1")
+        .candidates("8", "9");
   }
 
   /** A duration: ISO-8601 such as {@code PT5S}, or a whole number of milliseconds. */
@@ -110,7 +130,8 @@ public final class Setting<T> {
                 value.startsWith("P") || value.startsWith("p")
                     ? Duration.parse(value)
                     : Duration.ofMillis(Long.parseLong(value)))
-        .check(d -> !d.isNegative(), "a duration >= 0, such as PT5S, or a number of milliseconds");
+        .check(d -> !d.isNegative(), "a duration >= 0, such as PT5S, or a number of milliseconds")
+        .candidates("PT10S", "PT20S");
   }
 
   /**
@@ -118,27 +139,32 @@ public final class Setting<T> {
    * of 1024) and an optional {@code b}, in any case: {@code 1048576}, {@code 512k}, {@code 64MB}.
    */
   public static Builder<Long> bytes(String key) {
-    return new Builder<>(
-        key, "a size in bytes such as 67108864, 512k or 64MB", Setting::parseBytes);
+    return new Builder<>(key, "a size in bytes such as 67108864, 512k or 64MB", Setting::parseBytes)
+        .candidates("256MB", "1g");
   }
 
   /** One of {@code words}, in any case; the value is the word in lower case. */
   public static Builder<String> oneOf(String key, String... words) {
     List<String> allowed = List.of(words);
     return new Builder<String>(key, "one of " + String.join(", ", allowed), Setting::lowerCase)
-        .check(allowed::contains, "one of " + String.join(", ", allowed));
+        .check(allowed::contains, "one of " + String.join(", ", allowed))
+        .candidates(words);
   }
 
   /** Words separated by white space, e.g. JVM options {@code -Xmx256m -Dfile.encoding=UTF-8}. */
   public static Builder<List<String>> words(String key) {
-    return new Builder<>(
-        key,
-        "words separated by spaces",
-        value -> value.isEmpty() ? List.of() : List.copyOf(Arrays.asList(WHITESPACE.split(value))));
+    return new Builder<List<String>>(
+            key,
+            "words separated by spaces",
+            value ->
+                value.isEmpty()
+                    ? List.<String>of()
+                    : List.copyOf(Arrays.asList(WHITESPACE.split(value))))
+        .candidates("-Xmx256m -Xss1m");
   }
 
   /**
-   * A setting with its own parser.
+   * A setting with its own parser; give it an {@link Builder#example}.
    *
    * @param expected what a good value looks like, for messages, e.g. {@code "a JDBC URL"}
    * @param parser turns the stripped text into a value; throws any {@link RuntimeException} for a
@@ -280,6 +306,14 @@ public final class Setting<T> {
     return secret ? "***" : value;
   }
 
+  /**
+   * A good value's text, different from the default where the type allows: what help shows and what
+   * the tests that read every setting from every source set.
+   */
+  public String example() {
+    return example;
+  }
+
   /** What a good value looks like, e.g. {@code "a whole number >= 1"}. */
   public String expected() {
     return expected;
@@ -341,6 +375,8 @@ public final class Setting<T> {
     private boolean secret;
     private boolean fileAllowed = true;
     private Pattern freePart = ANY_FREE_PART;
+    private @Nullable String example;
+    private List<String> candidates = List.of();
 
     private Builder(String key, String expected, Function<String, T> parser) {
       if (!KEY.matcher(key).matches()) {
@@ -392,6 +428,17 @@ public final class Setting<T> {
             return value;
           };
       this.expected = expected;
+      return this;
+    }
+
+    /** A good value's text; the factories give one unless the parser is the declaration's own. */
+    public Builder<T> example(String text) {
+      this.example = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    private Builder<T> candidates(String... texts) {
+      this.candidates = List.of(texts);
       return this;
     }
 

@@ -153,10 +153,32 @@ class SettingTest {
   }
 
   @Test
+  void everySettingHasAnExampleThatDiffersFromItsDefault() {
+    assertThat(Setting.bool("a.b").defaultValue(true).description("d").build().example())
+        .isEqualTo("false");
+    assertThat(Setting.bool("a.b").defaultValue(false).description("d").build().example())
+        .isEqualTo("true");
+    assertThat(
+            Setting.oneOf("a.b", "platform", "virtual")
+                .defaultValue("platform")
+                .description("d")
+                .build()
+                .example())
+        .isEqualTo("virtual");
+    assertThat(Setting.positiveInt("a.b").defaultValue(8).description("d").build().example())
+        .isEqualTo("9");
+    assertThatThrownBy(() -> Setting.of("a.b", "x", v -> v).description("d").build())
+        .hasMessageContaining("needs an example");
+    assertThatThrownBy(() -> Setting.positiveInt("a.b").example("none").description("d").build())
+        .hasMessageContaining("expected a whole number >= 1, was 'none'");
+  }
+
+  @Test
   void aCustomParserSaysWhatItExpects() {
     Setting<Integer> even =
         Setting.of("a.even", "an even number", Integer::valueOf)
             .check(n -> n % 2 == 0, "an even number")
+            .example("4")
             .description("d")
             .build();
 

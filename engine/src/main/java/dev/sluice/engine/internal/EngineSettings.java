@@ -36,6 +36,7 @@ public final class EngineSettings implements SettingsCatalog {
               "an SQLite file path, a jdbc:postgresql: URL, or off",
               EngineSettings::parseStore)
           .defaultText("$SLUICE_HOME/sluice.db")
+          .example("/var/lib/sluice/runs.db")
           .description(
               "where run history is recorded and read: an SQLite file path, a jdbc:postgresql:"
                   + " URL, or off (also none, false, disabled)")
@@ -52,6 +53,7 @@ public final class EngineSettings implements SettingsCatalog {
   public static final Setting<String> EXECUTOR =
       Setting.of("executor", "an executor's name", s -> s.toLowerCase(Locale.ROOT))
           .defaultText("threadpool when present, else local")
+          .example("local")
           .description(
               "the executor attempts run on: local, threadpool, subprocess, or another provider's"
                   + " name")
