@@ -127,7 +127,9 @@ class ConfigCommandTest {
       assertThat(result.exitCode()).isEqualTo(1);
       assertThat(result.err())
           .contains("unknown setting 'exectuor' (did you mean executor?)")
-          .contains("executor, executor.parallelism, executor.shared, executor.threads")
+          .contains("executor, executor.classpath, executor.freshJvm")
+          .contains("executor.parallelism, executor.shared")
+          .contains("store.capture-logs")
           .contains("concurrency.<tag>");
     }
     assertThat(home.resolve("config.properties")).doesNotExist();
