@@ -58,7 +58,7 @@ class SluiceTest {
       assertThat(sluice.executor().name()).isEqualTo("local");
     }
     assertThatThrownBy(() -> Sluice.builder().setting("executor", "nope").build())
-        .hasMessageContaining("unknown executor 'nope' (from the sluice.executor setting)");
+        .hasMessageContaining("unknown executor 'nope' (from code (setting executor))");
   }
 
   @Test

@@ -1,9 +1,9 @@
 package dev.sluice.cli;
 
-import dev.sluice.cli.KnownSettings.Setting;
-import dev.sluice.engine.internal.Settings;
+import dev.sluice.api.settings.Setting;
+import dev.sluice.api.settings.Settings;
+import dev.sluice.api.settings.SettingsCatalog;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -24,20 +24,31 @@ import picocli.CommandLine.Spec;
     description = {
       "View and edit Sluice's settings.",
       "A setting's value comes from, in order: code, the system property sluice.KEY, the"
-          + " environment variable SLUICE_KEY, $SLUICE_HOME/config.properties (written here),"
+          + " environment variable SLUICE_KEY (dots, dashes and camelCase as _, e.g."
+          + " SLUICE_STORE_CAPTURE_LOGS), $SLUICE_HOME/config.properties (written here),"
           + " the default."
     },
     mixinStandardHelpOptions = true,
     subcommands = {ConfigCommand.View.class, ConfigCommand.Set.class, ConfigCommand.Unset.class})
 final class ConfigCommand {
 
+  /**
+   * The settings the modules on this command's class path declare: what {@code config} lists,
+   * completes and checks.
+   */
+  static List<Setting<?>> catalog() {
+    return SettingsCatalog.discover(ConfigCommand.class.getClassLoader());
+  }
+
   static String knownSettingsHelp() {
     StringBuilder help = new StringBuilder("%nSettings (without the sluice. prefix):%n");
-    for (Setting s : KnownSettings.ALL) {
+    for (Setting<?> s : catalog()) {
       help.append("  ")
-          .append(s.name())
+          .append(s.key())
           .append("  (default: ")
-          .append(s.defaultValue())
+          .append(s.defaultText())
+          .append("; ")
+          .append(s.environmentName())
           .append(")%n");
       help.append("      ").append(s.description()).append("%n");
     }
@@ -48,7 +59,7 @@ final class ConfigCommand {
   static final class KeyNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return KnownSettings.ALL.stream().map(s -> s.isPattern() ? s.prefix() : s.name()).iterator();
+      return catalog().stream().map(Setting::prefix).iterator();
     }
   }
 
@@ -87,12 +98,12 @@ final class ConfigCommand {
     public Integer call() throws Exception {
       Settings settings = context.settings();
       for (String key : keys) {
-        requireKnown(key);
+        requireKnown(settings, key);
       }
       List<Effective> rows = new ArrayList<>();
-      for (Setting setting : KnownSettings.ALL) {
+      for (Setting<?> setting : settings.catalog()) {
         for (String key : concreteKeys(setting, settings)) {
-          if (keys.isEmpty() || keys.contains(key) || keys.contains(setting.name())) {
+          if (keys.isEmpty() || keys.contains(key) || keys.contains(setting.key())) {
             rows.add(effective(setting, key, settings));
           }
         }
@@ -111,42 +122,34 @@ final class ConfigCommand {
                     r.origin() == null ? r.source() : r.source() + " " + r.origin()));
         table.print(out);
       }
-      warnAboutUnknownFileKeys(settings.file(), spec.commandLine().getErr());
+      warnAboutUnknownFileKeys(settings, spec.commandLine().getErr());
       return 0;
     }
 
-    private static List<String> concreteKeys(Setting setting, Settings settings) {
+    private static List<String> concreteKeys(Setting<?> setting, Settings settings) {
       if (!setting.isPattern()) {
-        return List.of(setting.name());
+        return List.of(setting.key());
       }
-      String prefix = setting.prefix();
-      List<String> keys =
-          settings.withPrefix(prefix.substring(0, prefix.length() - 1)).keySet().stream()
-              .map(tag -> prefix + tag)
-              .toList();
-      return keys.isEmpty() ? List.of(setting.name()) : keys;
+      List<String> keys = List.copyOf(settings.keys(setting));
+      return keys.isEmpty() ? List.of(setting.key()) : keys;
     }
 
-    private static Effective effective(Setting setting, String key, Settings settings) {
+    private static Effective effective(Setting<?> setting, String key, Settings settings) {
       Optional<Settings.Source> source = settings.source(key);
-      if (setting.name().equals("home")) {
-        // The file cannot move the home it lives in; Settings.home() ignores it too.
-        source = source.filter(s -> s != Settings.Source.FILE);
-        String value = settings.home().toString();
-        return new Effective(
-            key,
-            value,
-            source.map(ConfigCommand::sourceName).orElse("default"),
-            source.map(s -> origin(s, key, settings)).orElse(null),
-            setting.defaultValue(),
-            setting.description());
-      }
+      // home is resolved before the file is read (Settings.home()), so show that path.
+      String value =
+          setting.key().equals(Settings.HOME)
+              ? settings.home().toString()
+              : settings
+                  .raw(key)
+                  .map(v -> setting.isSecret() ? "***" : v)
+                  .orElse(setting.defaultText());
       return new Effective(
           key,
-          settings.get(key).map(v -> setting.isSecret() ? "***" : v).orElse(setting.defaultValue()),
+          value,
           source.map(ConfigCommand::sourceName).orElse("default"),
           source.map(s -> origin(s, key, settings)).orElse(null),
-          setting.defaultValue(),
+          setting.defaultText(),
           setting.description());
     }
   }
@@ -175,29 +178,29 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      Setting setting = requireKnown(key);
+      Settings before = context.settings();
+      Setting<?> setting = requireKnown(before, key);
       if (!setting.fileAllowed()) {
         throw new CliException(
             "'"
                 + key
                 + "' cannot be set in config.properties: it says where that file lives. Set the"
                 + " environment variable "
-                + Settings.environmentName(key)
+                + Setting.environmentName(key)
                 + " or the system property sluice."
                 + key
                 + " instead");
       }
-      String problem = setting.check().apply(value);
-      if (value.isBlank() || problem != null) {
+      if (value.isBlank()) {
         throw new CliException(
-            "'"
-                + value
-                + "' is not a valid value for "
-                + key
-                + ": "
-                + (problem == null ? "it must not be blank" : problem));
+            "'" + value + "' is not a valid value for " + key + ": it must not be blank");
       }
-      Settings before = context.settings();
+      try {
+        setting.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            "'" + value + "' is not a valid value for " + key + ": " + e.getMessage(), e);
+      }
       ConfigFile file = ConfigFile.read(before.file());
       file.put(key, value.strip());
       file.write();
@@ -235,7 +238,7 @@ final class ConfigCommand {
       ConfigFile file = ConfigFile.read(settings.file());
       // A key the file holds can always be removed, known or not: that is how stray keys go.
       if (!file.entries().containsKey(key)) {
-        requireKnown(key);
+        requireKnown(settings, key);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (file.remove(key) == null) {
@@ -250,15 +253,21 @@ final class ConfigCommand {
     }
   }
 
-  static Setting requireKnown(String key) {
-    return KnownSettings.find(key)
+  static Setting<?> requireKnown(Settings settings, String key) {
+    return settings
+        .declared(key)
         .orElseThrow(
             () ->
                 new CliException(
                     "unknown setting '"
                         + key
-                        + "'; known settings: "
-                        + KnownSettings.names()
+                        + "'"
+                        + settings
+                            .closest(key)
+                            .map(s -> " (did you mean " + s.key() + "?)")
+                            .orElse("")
+                        + "; known settings: "
+                        + String.join(", ", settings.catalog().stream().map(Setting::key).toList())
                         + " (see `sluice config set --help`)"));
   }
 
@@ -276,25 +285,25 @@ final class ConfigCommand {
                       + origin(s, key, settings)
                       + " is set and takes precedence over the file"
                       + settings
-                          .get(key)
-                          .filter(v -> KnownSettings.find(key).map(k -> !k.isSecret()).orElse(true))
+                          .raw(key)
+                          .filter(v -> settings.declared(key).map(k -> !k.isSecret()).orElse(true))
                           .map(v -> " (value " + v + ")")
                           .orElse(""));
               err.flush();
             });
   }
 
-  private static void warnAboutUnknownFileKeys(Path file, PrintWriter err) {
+  private static void warnAboutUnknownFileKeys(Settings settings, PrintWriter err) {
     LinkedHashSet<String> unknown = new LinkedHashSet<>();
-    for (Map.Entry<String, String> e : ConfigFile.read(file).entries().entrySet()) {
-      if (KnownSettings.find(e.getKey()).filter(Setting::fileAllowed).isEmpty()) {
+    for (Map.Entry<String, String> e : ConfigFile.read(settings.file()).entries().entrySet()) {
+      if (settings.declared(e.getKey()).filter(Setting::fileAllowed).isEmpty()) {
         unknown.add(e.getKey());
       }
     }
     for (String key : unknown) {
       err.println(
           "warning: "
-              + file
+              + settings.file()
               + " sets '"
               + key
               + "', which is not a setting Sluice knows; remove it with `sluice config unset "
@@ -317,7 +326,7 @@ final class ConfigCommand {
     return switch (source) {
       case CODE -> "Sluice.builder().setting(\"" + key + "\", ...)";
       case SYSTEM_PROPERTY -> "sluice." + key;
-      case ENVIRONMENT -> Settings.environmentName(key);
+      case ENVIRONMENT -> Setting.environmentName(key);
       case FILE -> settings.file().toString();
     };
   }

@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.engine.internal.Settings;
+import dev.sluice.api.settings.Settings;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneId;

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
@@ -8,7 +9,7 @@ import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreException;
 import dev.sluice.api.store.RunStores;
-import dev.sluice.engine.internal.Settings;
+import dev.sluice.engine.internal.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,12 +37,11 @@ final class History implements AutoCloseable {
 
   static History open(Context context) {
     Settings settings = context.settings();
-    String setting = settings.get("store").orElse(null);
-    Optional<String> location = RunStores.location(setting, settings.home());
+    Optional<String> location = EngineSettings.storeLocation(settings);
     if (location.isEmpty()) {
       throw new CliException(
           "run history is off: the store setting is '"
-              + setting
+              + settings.raw(EngineSettings.STORE.key()).orElse("")
               + "' ("
               + settings.source("store").map(ConfigCommand::sourceName).orElse("default")
               + "), so nothing is recorded or read. Point it at a database, e.g. `sluice config"
@@ -69,7 +69,7 @@ final class History implements AutoCloseable {
     }
     RunStore store;
     try {
-      store = RunStores.open(where, settings.withPrefix("store"));
+      store = RunStores.open(where, settings);
     } catch (RunStoreException e) {
       throw new CliException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.engine.internal.Settings;
+import dev.sluice.api.settings.Settings;
+import dev.sluice.engine.internal.EngineSettings;
+import dev.sluice.store.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ class ConfigCommandTest {
     assertThat(set.exitCode()).as(set.err()).isZero();
     assertThat(set.out()).contains("Set executor=local in " + home.resolve("config.properties"));
     Settings engineView = Settings.load(Map.of(), Map.of(), Map.of("SLUICE_HOME", home.toString()));
-    assertThat(engineView.get("executor")).hasValue("local");
+    assertThat(engineView.find(EngineSettings.EXECUTOR)).hasValue("local");
     assertThat(engineView.source("executor")).hasValue(Settings.Source.FILE);
   }
 
@@ -124,8 +126,10 @@ class ConfigCommandTest {
       CliRunner.Result result = cli.run(args);
       assertThat(result.exitCode()).isEqualTo(1);
       assertThat(result.err())
-          .contains("unknown setting 'exectuor'")
-          .contains("executor, executor.threads, executor.parallelism")
+          .contains("unknown setting 'exectuor' (did you mean executor?)")
+          .contains("executor, executor.classpath, executor.freshJvm")
+          .contains("executor.parallelism, executor.shared")
+          .contains("store.capture-logs")
           .contains("concurrency.<tag>");
     }
     assertThat(home.resolve("config.properties")).doesNotExist();
@@ -145,8 +149,8 @@ class ConfigCommandTest {
     assertThat(notANumber.exitCode()).isEqualTo(1);
     assertThat(notANumber.err())
         .contains(
-            "'four' is not a valid value for executor.parallelism: must be a whole number >= 1");
-    assertThat(badThreads.err()).contains("must be one of platform, virtual");
+            "'four' is not a valid value for executor.parallelism: expected a whole number >= 1");
+    assertThat(badThreads.err()).contains("expected one of platform, virtual");
     assertThat(badGrace.err()).contains("PT5S");
     assertThat(badTag.err()).contains("unknown setting 'concurrency.a b'");
     assertThat(Files.readString(home.resolve("config.properties"))).isEqualTo(before);
@@ -178,8 +182,8 @@ class ConfigCommandTest {
     assertThat(again.exitCode()).isZero();
     assertThat(again.out()).contains("executor was not set in");
     Settings settings = Settings.load(Map.of(), Map.of(), Map.of("SLUICE_HOME", home.toString()));
-    assertThat(settings.get("executor")).isEmpty();
-    assertThat(settings.get("executor.parallelism")).hasValue("3");
+    assertThat(settings.find(EngineSettings.EXECUTOR)).isEmpty();
+    assertThat(settings.raw("executor.parallelism")).hasValue("3");
     assertThat(Files.readString(home.resolve("config.properties"))).doesNotContain("stray");
   }
 
@@ -221,6 +225,6 @@ class ConfigCommandTest {
         .doesNotContain("s3cret");
     assertThat(badTimeout.exitCode()).isEqualTo(1);
     Settings settings = Settings.load(Map.of(), Map.of(), Map.of("SLUICE_HOME", home.toString()));
-    assertThat(settings.withPrefix("store")).containsEntry("password", "s3cret");
+    assertThat(settings.find(StoreSettings.PASSWORD)).hasValue("s3cret");
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
@@ -46,7 +47,7 @@ class PostgresRunStoreTest extends RunStoreContract {
 
   /** The test server's database, reached with the driver this artifact brings. */
   static Database database(String url) {
-    return Database.postgresql(url, Map.of(), new org.postgresql.Driver());
+    return Database.postgresql(url, Settings.of(Map.of()), new org.postgresql.Driver());
   }
 
   @Test

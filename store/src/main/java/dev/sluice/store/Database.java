@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -59,55 +59,33 @@ final class Database {
   }
 
   /** An SQLite file, given as a path or a {@code jdbc:sqlite:} URL. */
-  static Database sqlite(String location, Map<String, String> options) {
+  static Database sqlite(String location, Settings settings) {
     String path =
         location.startsWith("jdbc:sqlite:")
             ? location.substring("jdbc:sqlite:".length())
             : location;
     Path file = Path.of(path).toAbsolutePath().normalize();
-    int busy = intOption(options, "busy-timeout-ms", 30_000, file.toString());
+    int busy = settings.get(StoreSettings.BUSY_TIMEOUT);
     return new Database(
         Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy, null);
   }
 
   /**
    * A PostgreSQL server, reached with {@code driver} (sluice-store-postgres brings it); {@code
-   * user} and {@code password} may come from the options.
+   * user} and {@code password} may come from the settings.
    */
-  static Database postgresql(String url, Map<String, String> options, Driver driver) {
+  static Database postgresql(String url, Settings settings, Driver driver) {
     Properties properties = new Properties();
-    if (options.containsKey("user")) {
-      properties.setProperty("user", options.get("user"));
-    }
-    if (options.containsKey("password")) {
-      properties.setProperty("password", options.get("password"));
-    }
+    settings.find(StoreSettings.USER).ifPresent(user -> properties.setProperty("user", user));
+    settings
+        .find(StoreSettings.PASSWORD)
+        .ifPresent(password -> properties.setProperty("password", password));
     String display = PASSWORD.matcher(url).replaceAll("$1***");
-    int timeout = intOption(options, "connect-timeout-s", 5, display);
+    int timeout = settings.get(StoreSettings.CONNECT_TIMEOUT);
     properties.setProperty("connectTimeout", String.valueOf(timeout));
     properties.setProperty("loginTimeout", String.valueOf(timeout));
     properties.setProperty("ApplicationName", "sluice");
     return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver);
-  }
-
-  private static int intOption(
-      Map<String, String> options, String key, int fallback, String where) {
-    String value = options.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new RunStoreException(
-          "setting 'store."
-              + key
-              + "' for the run store at "
-              + where
-              + " must be a whole number, was '"
-              + value
-              + "'");
-    }
   }
 
   /** The file path or the URL without its password, for messages. */

@@ -1,8 +1,8 @@
 package dev.sluice.store;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import java.sql.Driver;
-import java.util.Map;
 
 /**
  * Opens run stores of a database server on this module's JDBC machinery (writer, reader,
@@ -21,13 +21,13 @@ public final class JdbcRunStores {
   /**
    * Opens (creating and migrating when needed) the store in the PostgreSQL database at {@code url}.
    *
-   * @param options the {@code sluice.store.*} settings, without that prefix ({@code user}, {@code
-   *     password}, {@code connect-timeout-s})
+   * @param settings the settings the store reads its options from ({@code store.user}, {@code
+   *     store.password}, {@code store.connect-timeout-s})
    * @param driver the PostgreSQL JDBC driver
    * @throws dev.sluice.api.store.RunStoreException naming the URL (password masked) and the fix
    *     when the server cannot be reached or its schema is not one this store can use
    */
-  public static RunStore postgresql(String url, Map<String, String> options, Driver driver) {
-    return new JdbcRunStore(Database.postgresql(url, options, driver));
+  public static RunStore postgresql(String url, Settings settings, Driver driver) {
+    return new JdbcRunStore(Database.postgresql(url, settings, driver));
   }
 }

@@ -1,9 +1,9 @@
 package dev.sluice.store;
 
 import com.google.auto.service.AutoService;
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreProvider;
-import java.util.Map;
 
 /**
  * Opens SQLite stores: a file path or a {@code jdbc:sqlite:} URL. (PostgreSQL stores come with
@@ -27,7 +27,7 @@ public final class SqliteStoreProvider implements RunStoreProvider {
   }
 
   @Override
-  public RunStore open(String location, Map<String, String> options) {
-    return new JdbcRunStore(Database.sqlite(location, options));
+  public RunStore open(String location, Settings settings) {
+    return new JdbcRunStore(Database.sqlite(location, settings));
   }
 }

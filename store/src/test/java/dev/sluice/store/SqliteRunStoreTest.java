@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ class SqliteRunStoreTest extends RunStoreContract {
 
   @Test
   void theFileIsInWalModeAndAtTheLatestSchemaVersion() throws Exception {
-    Database database = Database.sqlite(dir.resolve("nested/dir/sluice.db").toString(), Map.of());
+    Database database =
+        Database.sqlite(dir.resolve("nested/dir/sluice.db").toString(), Settings.of(Map.of()));
     try (Connection c = database.connect();
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
@@ -69,7 +71,7 @@ class SqliteRunStoreTest extends RunStoreContract {
   void reopeningAMigratedStoreAppliesNothingTwice() throws Exception {
     store.close();
     store = reopen();
-    Database database = Database.sqlite(store.location(), Map.of());
+    Database database = Database.sqlite(store.location(), Settings.of(Map.of()));
     try (Connection c = database.connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sluice_schema_version")) {

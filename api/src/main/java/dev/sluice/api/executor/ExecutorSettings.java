@@ -1,66 +1,57 @@
 package dev.sluice.api.executor;
 
-import java.util.Locale;
+import dev.sluice.api.settings.Setting;
+import dev.sluice.api.settings.Settings;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Settings for creating an executor, e.g. {@code parallelism}, taken from the {@code
- * sluice.executor.*} configuration keys (without that prefix).
+ * The settings an executor is created with. Executors declare their settings (keys under {@code
+ * executor.}, e.g. {@code executor.parallelism}) as {@link Setting}s in their module's {@link
+ * dev.sluice.api.settings.SettingsCatalog} and read them typed, parsed by the declaration:
  *
- * @param values the settings by key
+ * {@snippet :
+ * int parallelism = settings.find(ThreadPoolSettings.PARALLELISM).orElse(processors);
+ * }
+ *
+ * @param settings the resolved settings: code, system properties, environment, config file
  */
-public record ExecutorSettings(Map<String, String> values) {
+public record ExecutorSettings(Settings settings) {
   /** No settings: every executor uses its defaults. */
   public static final ExecutorSettings DEFAULTS = new ExecutorSettings(Map.of());
 
   public ExecutorSettings {
-    values = Map.copyOf(values);
-  }
-
-  /** The setting with this key. */
-  public Optional<String> get(String key) {
-    return Optional.ofNullable(values.get(key));
+    Objects.requireNonNull(settings, "settings");
   }
 
   /**
-   * The setting with this key as a positive int, or {@code fallback} when unset.
-   *
-   * @throws IllegalArgumentException naming the key when the value is not a positive integer
+   * Settings given in code only (no system property, environment or file), by key without the
+   * {@code executor.} prefix, e.g. {@code Map.of("parallelism", "4")}; for executors made directly.
    */
-  public int positiveInt(String key, int fallback) {
-    String value = values.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the error below
-    }
-    throw new IllegalArgumentException(
-        "executor setting '" + key + "' must be a positive integer, was '" + value + "'");
+  public ExecutorSettings(Map<String, String> values) {
+    this(Settings.of(prefixed(values)));
   }
 
-  /**
-   * The setting with this key as {@code true} or {@code false} (any case), or {@code fallback} when
-   * unset.
-   *
-   * @throws IllegalArgumentException naming the key when the value is neither
-   */
-  public boolean bool(String key, boolean fallback) {
-    String value = values.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    String text = value.strip().toLowerCase(Locale.ROOT);
-    if (!text.equals("true") && !text.equals("false")) {
-      throw new IllegalArgumentException(
-          "executor setting '" + key + "' must be 'true' or 'false', was '" + text + "'");
-    }
-    return text.equals("true");
+  private static Map<String, String> prefixed(Map<String, String> values) {
+    Map<String, String> keys = new HashMap<>();
+    values.forEach((k, v) -> keys.put("executor." + k, v));
+    return keys;
+  }
+
+  /** The value of {@code setting}, or its default; see {@link Settings#get}. */
+  public <T> T get(Setting<T> setting) {
+    return settings.get(setting);
+  }
+
+  /** The value of {@code setting} when a source sets it; see {@link Settings#find}. */
+  public <T> Optional<T> find(Setting<T> setting) {
+    return settings.find(setting);
+  }
+
+  /** Every value of a pattern setting by its free part; see {@link Settings#all}. */
+  public <T> Map<String, T> all(Setting<T> pattern) {
+    return settings.all(pattern);
   }
 }

@@ -1,6 +1,6 @@
 package dev.sluice.api.store;
 
-import java.util.Map;
+import dev.sluice.api.settings.Settings;
 
 /**
  * Opens run stores of one kind. Register implementations for {@link java.util.ServiceLoader} (with
@@ -20,8 +20,10 @@ public interface RunStoreProvider {
   /**
    * Opens (creating and migrating when needed) the store at {@code location}.
    *
-   * @param options the {@code sluice.store.*} settings, without that prefix
+   * @param settings the settings, from which the store reads the {@code store.*} ones it declares
+   *     (e.g. {@code store.busy-timeout-ms}) in its {@link dev.sluice.api.settings.SettingsCatalog}
    * @throws RunStoreException naming the location and the fix when it cannot be opened
+   * @throws IllegalArgumentException when a setting's value is bad, naming it and its source
    */
-  RunStore open(String location, Map<String, String> options);
+  RunStore open(String location, Settings settings);
 }

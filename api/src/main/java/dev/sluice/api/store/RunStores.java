@@ -1,23 +1,19 @@
 package dev.sluice.api.store;
 
-import java.nio.file.Path;
+import dev.sluice.api.settings.Settings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds and opens run stores. The location comes from the {@code store} setting ({@code
- * sluice.store} / {@code SLUICE_STORE}): unset means SQLite at {@code $SLUICE_HOME/sluice.db};
- * {@code off} (or {@code none}, {@code false}) turns recording off; a {@code jdbc:} URL names a
- * database server; anything else is the path of an SQLite file.
+ * Finds and opens run stores. Where the engine records comes from the {@code store} setting,
+ * declared by the engine; this class opens a location it is given.
  *
  * {@snippet :
- * Optional<String> location = RunStores.location(settings.get("store").orElse(null), settings.home());
- * try (RunStore store = RunStores.open(location.orElseThrow(), Map.of())) {
+ * try (RunStore store = RunStores.open("/data/runs.db", Settings.load(Map.of()))) {
  *   store.history().flowRuns(FlowRunQuery.recent(20)).forEach(System.out::println);
  * }
  * }
@@ -32,43 +28,36 @@ public final class RunStores {
   private RunStores() {}
 
   /**
-   * The store location a {@code store} setting means, or empty when it turns recording off.
-   *
-   * @param setting the setting's value, null when unset
-   * @param home {@code $SLUICE_HOME}
-   */
-  public static Optional<String> location(@Nullable String setting, Path home) {
-    if (setting == null || setting.isBlank()) {
-      return Optional.of(home.resolve(DEFAULT_FILE).toAbsolutePath().toString());
-    }
-    String value = setting.strip();
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "off", "none", "false", "disabled" -> Optional.empty();
-      default -> Optional.of(value);
-    };
-  }
-
-  /**
    * Opens the store at {@code location} with the first provider that accepts it, creating and
    * migrating the database when needed.
    *
-   * @param options the {@code sluice.store.*} settings, without that prefix
+   * @param settings the settings the store reads its {@code store.*} options from
    * @throws RunStoreException when no provider accepts the location (is {@code sluice-store} on the
    *     class path? for a {@code jdbc:postgresql:} URL, {@code sluice-store-postgres}?) or the
    *     database cannot be opened; the message says which and how to fix it
    */
-  public static RunStore open(String location, Map<String, String> options) {
-    return open(location, options, Thread.currentThread().getContextClassLoader());
+  public static RunStore open(String location, Settings settings) {
+    return open(location, settings, Thread.currentThread().getContextClassLoader());
   }
 
-  /** Like {@link #open(String, Map)}, looking for providers with {@code loader}. */
-  public static RunStore open(
-      String location, Map<String, String> options, @Nullable ClassLoader loader) {
+  /**
+   * Like {@link #open(String, Settings)} with options given in code only (no system property,
+   * environment or file), by key without the {@code store.} prefix, e.g. {@code
+   * Map.of("busy-timeout-ms", "5000")}; {@code Map.of()} for the defaults.
+   */
+  public static RunStore open(String location, Map<String, String> options) {
+    Map<String, String> keys = new HashMap<>();
+    options.forEach((k, v) -> keys.put("store." + k, v));
+    return open(location, Settings.of(keys));
+  }
+
+  /** Like {@link #open(String, Settings)}, looking for providers with {@code loader}. */
+  public static RunStore open(String location, Settings settings, @Nullable ClassLoader loader) {
     List<String> names = new ArrayList<>();
     for (RunStoreProvider provider : ServiceLoader.load(RunStoreProvider.class, loader)) {
       names.add(provider.name());
       if (provider.accepts(location)) {
-        return provider.open(location, options);
+        return provider.open(location, settings);
       }
     }
     if (location.startsWith("jdbc:postgresql:")) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.api.State;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,28 +12,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RunStoresTest {
-  private final Path home = Path.of("/srv/sluice-home");
-
-  @Test
-  void noSettingMeansSqliteInSluiceHome() {
-    assertThat(RunStores.location(null, home)).contains("/srv/sluice-home/sluice.db");
-    assertThat(RunStores.location("  ", home)).contains("/srv/sluice-home/sluice.db");
-  }
-
-  @Test
-  void offTurnsRecordingOffWhateverTheCaseAndLocale() {
-    for (String off : List.of("off", "OFF", "None", "false", "disabled", " off ")) {
-      assertThat(RunStores.location(off, home)).as(off).isEmpty();
-    }
-  }
-
-  @Test
-  void anythingElseIsTheLocationItself() {
-    assertThat(RunStores.location("/data/runs.db", home)).contains("/data/runs.db");
-    assertThat(RunStores.location("jdbc:postgresql://db/sluice", home))
-        .contains("jdbc:postgresql://db/sluice");
-  }
-
   @Test
   void withoutAProviderOpeningSaysWhichDependencyToAdd() {
     // The api module's class path has no run-store implementation.

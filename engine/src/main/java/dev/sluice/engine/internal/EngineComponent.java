@@ -2,6 +2,7 @@ package dev.sluice.engine.internal;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.sluice.api.settings.Settings;
 import jakarta.inject.Singleton;
 
 /**

@@ -4,8 +4,8 @@ import dagger.Module;
 import dagger.Provides;
 import dev.sluice.api.RunListener;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.settings.Settings;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,46 +56,9 @@ interface EngineModule {
   @Provides
   @Singleton
   static ConcurrencyLimits limits(EngineConfiguration configuration, Settings settings) {
-    Map<String, Integer> limits = new TreeMap<>();
-    settings
-        .withPrefix("concurrency")
-        .forEach(
-            (tag, value) -> {
-              try {
-                limits.put(tag, Integer.parseInt(value.strip()));
-              } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                    "setting 'concurrency."
-                        + tag
-                        + "' must be a whole number of slots, was '"
-                        + value
-                        + "'",
-                    e);
-              }
-            });
+    Map<String, Integer> limits = new TreeMap<>(settings.all(EngineSettings.CONCURRENCY));
     limits.putAll(configuration.concurrencyLimits());
-    Duration grace =
-        settings
-            .get("concurrency-grace")
-            .map(EngineModule::duration)
-            .orElse(ConcurrencyLimits.DEFAULT_GRACE);
-    return new ConcurrencyLimits(limits, grace);
-  }
-
-  /** A duration setting: ISO-8601 ({@code PT5S}) or milliseconds. */
-  private static Duration duration(String value) {
-    try {
-      return value.strip().startsWith("P") || value.strip().startsWith("p")
-          ? Duration.parse(value.strip())
-          : Duration.ofMillis(Long.parseLong(value.strip()));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "setting 'concurrency-grace' must be a duration such as PT5S or a number of"
-              + " milliseconds, was '"
-              + value
-              + "'",
-          e);
-    }
+    return new ConcurrencyLimits(limits, settings.get(EngineSettings.CONCURRENCY_GRACE));
   }
 
   @Provides

@@ -3,6 +3,7 @@ package dev.sluice.engine.internal;
 import dev.sluice.api.executor.ExecutorProvider;
 import dev.sluice.api.executor.ExecutorSettings;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.settings.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +22,8 @@ final class ExecutorSelector {
   static TaskExecutor select(@Nullable String name, Settings settings, ClassLoader loader) {
     List<ExecutorProvider> providers = new ArrayList<>();
     ServiceLoader.load(ExecutorProvider.class, loader).forEach(providers::add);
-    String wanted = name != null ? name : settings.get("executor").orElse(null);
-    ExecutorSettings executorSettings = new ExecutorSettings(settings.withPrefix("executor"));
+    String wanted = name != null ? name : settings.find(EngineSettings.EXECUTOR).orElse(null);
+    ExecutorSettings executorSettings = new ExecutorSettings(settings);
     if (wanted == null) {
       return providers.stream()
           .max(Comparator.comparingInt(ExecutorProvider::priority))
@@ -45,7 +46,12 @@ final class ExecutorSelector {
         "unknown executor '"
             + wanted
             + "'"
-            + (name != null ? "" : " (from the sluice.executor setting)")
+            + (name != null
+                ? ""
+                : settings
+                    .source(EngineSettings.EXECUTOR.key())
+                    .map(s -> " (from " + settings.describe(s, EngineSettings.EXECUTOR.key()) + ")")
+                    .orElse(""))
             + "; available: "
             + (available.isEmpty() ? "none (add sluice-executor-local)" : available)
             + ". Choose one of these, or add the module that provides '"

@@ -5,6 +5,7 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRunEvent;
 import dev.sluice.api.RunListener;
 import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunStart;
 import dev.sluice.api.store.LogCapture;
@@ -52,18 +53,17 @@ final class Recording implements RunListener, AutoCloseable {
    * the class path, recording is off; a store that cannot be opened is an error at start.
    */
   static Recording open(Settings settings, @Nullable ClassLoader loader) {
-    Optional<String> setting = settings.get("store");
-    Optional<String> location = RunStores.location(setting.orElse(null), settings.home());
+    Optional<String> location = EngineSettings.storeLocation(settings);
     if (location.isEmpty()) {
       return OFF;
     }
-    if (setting.isEmpty()
+    if (settings.source(EngineSettings.STORE.key()).isEmpty()
         && ServiceLoader.load(RunStoreProvider.class, loader).findFirst().isEmpty()) {
       log.debug("run history is off: sluice-store is not on the class path");
       return OFF;
     }
-    Map<String, String> options = settings.withPrefix("store");
-    RunStore store = RunStores.open(location.get(), options, loader);
+    boolean captureLogs = settings.get(EngineSettings.STORE_CAPTURE_LOGS);
+    RunStore store = RunStores.open(location.get(), settings, loader);
     try {
       int crashed = store.markDeadRunsCrashed();
       if (crashed > 0) {
@@ -75,7 +75,6 @@ final class Recording implements RunListener, AutoCloseable {
             crashed == 1 ? "it" : "them",
             crashed == 1 ? "it" : "they");
       }
-      boolean captureLogs = !"false".equalsIgnoreCase(options.getOrDefault("capture-logs", "true"));
       return new Recording(store, captureLogs ? store.captureLogs() : null);
     } catch (RuntimeException | Error e) {
       store.close();

@@ -8,6 +8,7 @@ import dev.sluice.api.cache.CacheSettings;
 import dev.sluice.api.cache.KeyRequest;
 import dev.sluice.api.cache.TaskCache;
 import dev.sluice.api.cache.UncacheableException;
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.spi.MapStep;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.TaskStep;
@@ -17,7 +18,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -55,63 +55,14 @@ final class TaskCaching implements AutoCloseable {
 
   /** Reads the {@code cache.*} settings: dir, disk, memory-weight, strict. */
   static CacheSettings settings(Settings settings) {
-    boolean disk = bool(settings, "cache.disk", true);
     Path dir =
-        disk
-            ? settings.get("cache.dir").map(Path::of).orElse(settings.home().resolve("cache"))
+        settings.get(EngineSettings.CACHE_DISK)
+            ? settings.find(EngineSettings.CACHE_DIR).orElse(settings.home().resolve("cache"))
             : null;
-    long weight =
-        settings
-            .get("cache.memory-weight")
-            .map(TaskCaching::bytes)
-            .orElse(CacheSettings.DEFAULT_MEMORY_WEIGHT);
-    return new CacheSettings(dir, weight, bool(settings, "cache.strict", false));
-  }
-
-  private static boolean bool(Settings settings, String key, boolean otherwise) {
-    return settings
-        .get(key)
-        .map(
-            v -> {
-              String value = v.toLowerCase(Locale.ROOT);
-              if (value.equals("true") || value.equals("false")) {
-                return Boolean.parseBoolean(value);
-              }
-              throw new IllegalArgumentException(
-                  "setting '" + key + "' must be true or false, was '" + v + "'");
-            })
-        .orElse(otherwise);
-  }
-
-  /** A size in bytes: {@code 1048576}, {@code 512k}, {@code 64MB}, {@code 1g}. */
-  static long bytes(String value) {
-    String v = value.strip().toLowerCase(Locale.ROOT);
-    if (v.endsWith("b")) {
-      v = v.substring(0, v.length() - 1);
-    }
-    long unit = 1;
-    if (!v.isEmpty()) {
-      switch (v.charAt(v.length() - 1)) {
-        case 'k' -> unit = 1L << 10;
-        case 'm' -> unit = 1L << 20;
-        case 'g' -> unit = 1L << 30;
-        default -> unit = 1;
-      }
-    }
-    try {
-      long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1).strip());
-      if (n < 0) {
-        throw new NumberFormatException("negative");
-      }
-      return Math.multiplyExact(n, unit);
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(
-          "setting 'cache.memory-weight' must be a size in bytes such as 67108864, 512k or 64MB,"
-              + " was '"
-              + value
-              + "'",
-          e);
-    }
+    return new CacheSettings(
+        dir,
+        settings.get(EngineSettings.CACHE_MEMORY_WEIGHT),
+        settings.get(EngineSettings.CACHE_STRICT));
   }
 
   /** The cache, opened on first use; null (with one warning) when no provider is present. */

@@ -7,6 +7,8 @@ import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.ExecutorProvider;
 import dev.sluice.api.executor.ExecutorSettings;
 import dev.sluice.api.executor.TaskExecutor;
+import dev.sluice.api.settings.Setting;
+import dev.sluice.api.settings.Settings;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -169,7 +171,7 @@ public class ExecutorSelectorTest {
     assertThatThrownBy(() -> ExecutorSelector.select(null, settings, testLoader()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'nope'")
-        .hasMessageContaining("sluice.executor")
+        .hasMessageContaining("system property sluice.executor")
         .hasMessageContaining("local");
   }
 
@@ -186,15 +188,14 @@ public class ExecutorSelectorTest {
   }
 
   @Test
-  void passesTheExecutorPrefixedSettingsToTheProvider() throws IOException {
+  void passesTheResolvedSettingsToTheProviderToReadItsOwn() throws IOException {
+    Setting<Integer> parallelism =
+        Setting.positiveInt("executor.parallelism").description("test").build();
     try (URLClassLoader loader = withExtraProvider()) {
       ExecutorSelector.select(
-          "priority",
-          settings("executor.parallelism", "4", "executor", "priority", "cache.size", "9"),
-          loader);
+          "priority", settings("executor.parallelism", "4", "executor", "priority"), loader);
 
-      assertThat(PriorityProvider.lastSettings.get().values())
-          .containsExactly(Map.entry("parallelism", "4"));
+      assertThat(PriorityProvider.lastSettings.get().get(parallelism)).isEqualTo(4);
     }
   }
 }

@@ -4,11 +4,10 @@ import com.google.auto.service.AutoService;
 import dev.sluice.api.executor.ExecutorProvider;
 import dev.sluice.api.executor.ExecutorSettings;
 import dev.sluice.api.executor.TaskExecutor;
-import java.util.Locale;
 
 /**
- * Provides the {@code threadpool} executor. Settings (keys under {@code sluice.executor.}, e.g.
- * {@code -Dsluice.executor.threads=virtual} or {@code SLUICE_EXECUTOR_PARALLELISM=8}):
+ * Provides the {@code threadpool} executor. Settings ({@link ThreadPoolSettings}, e.g. {@code
+ * -Dsluice.executor.threads=virtual} or {@code SLUICE_EXECUTOR_PARALLELISM=8}):
  *
  * <ul>
  *   <li>{@code threads}: {@code platform} (default) or {@code virtual};
@@ -43,22 +42,13 @@ public final class ThreadPoolExecutorProvider implements ExecutorProvider {
 
   @Override
   public TaskExecutor create(ExecutorSettings settings) {
-    String threads = settings.get("threads").orElse("platform").strip().toLowerCase(Locale.ROOT);
-    boolean virtual =
-        switch (threads) {
-          case "platform" -> false;
-          case "virtual" -> true;
-          default ->
-              throw new IllegalArgumentException(
-                  "executor setting 'threads' must be 'platform' or 'virtual', was '"
-                      + threads
-                      + "'");
-        };
+    boolean virtual = settings.get(ThreadPoolSettings.THREADS).equals("virtual");
     int parallelism =
-        settings.positiveInt(
-            "parallelism",
-            virtual ? DEFAULT_VIRTUAL_PARALLELISM : Runtime.getRuntime().availableProcessors());
-    boolean shared = settings.bool("shared", false);
+        settings
+            .find(ThreadPoolSettings.PARALLELISM)
+            .orElse(
+                virtual ? DEFAULT_VIRTUAL_PARALLELISM : Runtime.getRuntime().availableProcessors());
+    boolean shared = settings.get(ThreadPoolSettings.SHARED);
     return shared
         ? SharedPools.get(virtual, parallelism)
         : virtual

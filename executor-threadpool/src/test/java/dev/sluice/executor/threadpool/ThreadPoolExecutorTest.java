@@ -477,11 +477,16 @@ class ThreadPoolExecutorTest {
   void badSettingsNameTheSettingAndTheChoices() {
     ThreadPoolExecutorProvider provider = new ThreadPoolExecutorProvider();
     assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("threads", "green"))))
-        .hasMessage("executor setting 'threads' must be 'platform' or 'virtual', was 'green'");
+        .hasMessage(
+            "bad value for the setting executor.threads in code (setting executor.threads):"
+                + " expected one of platform, virtual, was 'green'");
     assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("parallelism", "0"))))
-        .hasMessageContaining("'parallelism' must be a positive integer, was '0'");
+        .hasMessageContaining("executor.parallelism")
+        .hasMessageContaining("expected a whole number >= 1, was '0'");
     assertThatThrownBy(() -> provider.create(new ExecutorSettings(Map.of("shared", "yes"))))
-        .hasMessage("executor setting 'shared' must be 'true' or 'false', was 'yes'");
+        .hasMessage(
+            "bad value for the setting executor.shared in code (setting executor.shared):"
+                + " expected true or false, was 'yes'");
   }
 
   @Test

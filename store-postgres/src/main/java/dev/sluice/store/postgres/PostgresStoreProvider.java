@@ -1,10 +1,10 @@
 package dev.sluice.store.postgres;
 
 import com.google.auto.service.AutoService;
+import dev.sluice.api.settings.Settings;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStoreProvider;
 import dev.sluice.store.JdbcRunStores;
-import java.util.Map;
 
 /**
  * Opens PostgreSQL stores (a {@code jdbc:postgresql:} URL) with the PostgreSQL driver this artifact
@@ -27,7 +27,7 @@ public final class PostgresStoreProvider implements RunStoreProvider {
   }
 
   @Override
-  public RunStore open(String location, Map<String, String> options) {
-    return JdbcRunStores.postgresql(location, options, new org.postgresql.Driver());
+  public RunStore open(String location, Settings settings) {
+    return JdbcRunStores.postgresql(location, settings, new org.postgresql.Driver());
   }
 }

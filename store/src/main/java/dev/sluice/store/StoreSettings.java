@@ -1,0 +1,50 @@
+package dev.sluice.store;
+
+import com.google.auto.service.AutoService;
+import dev.sluice.api.settings.Setting;
+import dev.sluice.api.settings.SettingsCatalog;
+import java.util.List;
+
+/**
+ * The settings of the SQLite and PostgreSQL run stores. Where the store is ({@code store}) and
+ * whether logs are captured ({@code store.capture-logs}) are the engine's settings.
+ */
+@AutoService(SettingsCatalog.class)
+public final class StoreSettings implements SettingsCatalog {
+  /** How long an SQLite writer waits for another process's lock. */
+  public static final Setting<Integer> BUSY_TIMEOUT =
+      Setting.positiveInt("store.busy-timeout-ms")
+          .defaultValue(30_000)
+          .description("SQLite store: how long a writer waits for another process's lock, in ms")
+          .build();
+
+  /** The PostgreSQL user. */
+  public static final Setting<String> USER =
+      Setting.text("store.user")
+          .defaultText("none (the URL's, if any)")
+          .description("PostgreSQL store: the user name")
+          .build();
+
+  /** The PostgreSQL password. */
+  public static final Setting<String> PASSWORD =
+      Setting.text("store.password")
+          .defaultText("none (the URL's, if any)")
+          .description("PostgreSQL store: the password (shown masked)")
+          .secret()
+          .build();
+
+  /** How long to wait for the PostgreSQL server. */
+  public static final Setting<Integer> CONNECT_TIMEOUT =
+      Setting.positiveInt("store.connect-timeout-s")
+          .defaultValue(5)
+          .description("PostgreSQL store: how long to wait for the server, in seconds")
+          .build();
+
+  /** For {@link java.util.ServiceLoader}. */
+  public StoreSettings() {}
+
+  @Override
+  public List<Setting<?>> settings() {
+    return List.of(BUSY_TIMEOUT, USER, PASSWORD, CONNECT_TIMEOUT);
+  }
+}
