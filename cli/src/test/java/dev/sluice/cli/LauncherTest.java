@@ -28,7 +28,7 @@ class LauncherTest {
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
     builder.environment().put("SLUICE_HOME", home.toString());
     builder.environment().remove("SLUICE_STORE");
-    String repo = System.getProperty("sluice.test.maven-repo");
+    String repo = System.getProperty("test.maven-repo");
     if (repo != null) {
       builder.environment().put("MAVEN_OPTS", "-Dmaven.repo.local=" + repo);
     }

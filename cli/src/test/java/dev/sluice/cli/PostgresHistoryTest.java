@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commands against run history in a real PostgreSQL server ({@code SLUICE_TEST_PG_URL}, which
+ * The commands against run history in a real PostgreSQL server ({@code TEST_POSTGRES_URL}, which
  * {@code .ci/postgres} starts), in a schema of their own so the store's tests, which reset the
  * public schema, do not get in the way.
  */
@@ -29,10 +29,10 @@ class PostgresHistoryTest {
   @TempDir Path home;
 
   private static String url() {
-    String url = System.getenv("SLUICE_TEST_PG_URL");
+    String url = System.getenv("TEST_POSTGRES_URL");
     assumeTrue(
         url != null && !url.isBlank(),
-        "PostgreSQL test skipped: SLUICE_TEST_PG_URL is unset (.ci/postgres starts a server and"
+        "PostgreSQL test skipped: TEST_POSTGRES_URL is unset (.ci/postgres starts a server and"
             + " prints it)");
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {

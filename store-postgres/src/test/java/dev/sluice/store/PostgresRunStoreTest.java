@@ -15,12 +15,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The run-store contract on a real PostgreSQL server, at the JDBC URL in {@code SLUICE_TEST_PG_URL}
+ * The run-store contract on a real PostgreSQL server, at the JDBC URL in {@code TEST_POSTGRES_URL}
  * ({@code .ci/postgres} installs, starts and prints one). Skipped, saying so, when the variable is
  * unset or the server cannot be reached.
  */
 class PostgresRunStoreTest extends RunStoreContract {
-  static final String URL_VARIABLE = "SLUICE_TEST_PG_URL";
+  static final String URL_VARIABLE = "TEST_POSTGRES_URL";
 
   /** The test server's URL; skips the calling test when there is none. */
   static String url() {
