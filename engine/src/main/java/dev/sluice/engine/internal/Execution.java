@@ -16,7 +16,6 @@ import dev.sluice.api.spi.Condition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * step has ended. Counting terminal steps only, in buckets ({@link Terminals}), keeps a shared
  * counter out of the path of most tasks, where a per-task count was contended.
  */
-final class Execution extends FlowRunRecord implements RunHandle {
+final class Execution extends StepResults implements RunHandle {
   private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
 
   /**
@@ -65,7 +64,6 @@ final class Execution extends FlowRunRecord implements RunHandle {
   final TaskExecutor executor;
   final Timer timer;
   final RunIds.Block ids;
-  final StepResults values;
 
   private final TaskRunState[] nodes;
 
@@ -136,7 +134,9 @@ final class Execution extends FlowRunRecord implements RunHandle {
         options,
         parent,
         engine.clock.instant(),
-        System.nanoTime());
+        System.nanoTime(),
+        parameters,
+        releaseResults);
     this.engine = engine;
     this.executor = engine.executor;
     this.timer = engine.timer;
@@ -148,7 +148,6 @@ final class Execution extends FlowRunRecord implements RunHandle {
     this.nodes = new TaskRunState[n];
     this.pending = new AtomicLongArray(plan.initialPending);
     this.fanIn = plan.initialFanIn.length == 0 ? null : new AtomicIntegerArray(plan.initialFanIn);
-    this.values = new StepResults(plan, parameters, releaseResults);
     this.unfinished = plan.terminals.start();
   }
 
@@ -388,7 +387,7 @@ final class Execution extends FlowRunRecord implements RunHandle {
       while (true) {
         int flags = plan.flags[i];
         if (!part && (flags & Plan.READS_VALUES) != 0) {
-          values.consumed(i);
+          consumed(i);
         }
         if (c != TaskRunState.OK && !someStepNotCompleted) {
           someStepNotCompleted = true;
@@ -505,11 +504,6 @@ final class Execution extends FlowRunRecord implements RunHandle {
     }
   }
 
-  /** The value of an encoded source: a parameter or a step's result. */
-  @Nullable Object value(int source) {
-    return values.value(source);
-  }
-
   /** Argument {@code argument} of step {@code step}: a value, or an outcome. */
   @Nullable Object argument(int step, int argument) {
     int source = plan.argSources[step][argument];
@@ -519,12 +513,12 @@ final class Execution extends FlowRunRecord implements RunHandle {
   /** What happened to an ended source, as an {@link Outcome}. */
   Outcome<?> outcome(int source) {
     if (source < 0) {
-      return Outcome.success(values.value(source));
+      return Outcome.success(value(source));
     }
     TaskRunState node = nodes[source];
     State s = node.state;
     if (s.isCompleted()) {
-      return Outcome.success(values.value(source));
+      return Outcome.success(value(source));
     }
     return switch (s) {
       case State.Skipped skipped -> Outcome.skipped(skipped.reason());
@@ -687,11 +681,6 @@ final class Execution extends FlowRunRecord implements RunHandle {
     future.completeExceptionally(
         new IllegalStateException(
             "the Sluice engine failed while running flow '" + plan.flowName + "'", t));
-  }
-
-  /** The bound parameters by name, in declaration order. */
-  Map<String, @Nullable Object> parameterMap() {
-    return values.parameterMap();
   }
 
   /** The task run of step {@code i}, created on first use; the caller owns step i. */

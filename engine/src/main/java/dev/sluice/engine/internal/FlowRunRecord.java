@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The flow-level record of a run in progress: its identity, its state with the history of
- * transitions and its attempts, and the cancellation flag. {@link Execution} extends it with the
- * countdown that runs the steps; the record lives in the same object so that the hot path reads
- * {@link #cancelled} without an indirection.
+ * transitions and its attempts, and the cancellation flag. {@link StepResults} and {@link
+ * Execution} extend it with the steps' values and the countdown that runs the steps; the record
+ * lives in the same object so that the hot path reads {@link #cancelled} without an indirection.
  *
  * <p>The record changes a handful of times per run, never per task: its fields are guarded by the
  * run's monitor ({@code this}), except {@link #cancelled} and the cancel reason, which are volatile

@@ -139,7 +139,7 @@ final class MapNode extends TaskRunState {
               elements.length,
               cause));
     }
-    execution.values.store(index, Collections.unmodifiableList(Arrays.asList(results)));
+    execution.store(index, Collections.unmodifiableList(Arrays.asList(results)));
     endNanos = System.nanoTime();
     transition(State.COMPLETED);
     return OK;

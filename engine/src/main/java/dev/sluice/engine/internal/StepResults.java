@@ -1,8 +1,11 @@
 package dev.sluice.engine.internal;
 
+import dev.sluice.api.RunOptions;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
@@ -14,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A step's result is written once by the thread that owns the step, before its end is counted
  * down; readers are its downstream steps, made ready after that count, so the countdown's atomic
  * decrements publish it.
+ *
+ * <p>A layer of the run's object, between {@link FlowRunRecord} and {@link Execution}: every task
+ * reads its arguments here, so they are one load from the run, not two.
  */
-final class StepResults {
-  private final Plan plan;
+abstract class StepResults extends FlowRunRecord {
   private final @Nullable Object[] parameters;
   private final @Nullable Object[] results;
   private final @Nullable AtomicIntegerArray consumersLeft;
@@ -26,8 +31,17 @@ final class StepResults {
    * @param release whether results are released once their consumers have them (false when the run
    *     retains results, or its flow may retry: a retried step reads its inputs again)
    */
-  StepResults(Plan plan, @Nullable Object[] parameters, boolean release) {
-    this.plan = plan;
+  StepResults(
+      Plan plan,
+      Listeners listeners,
+      UUID id,
+      RunOptions options,
+      @Nullable TaskRunState parent,
+      Instant startInstant,
+      long startNanos,
+      @Nullable Object[] parameters,
+      boolean release) {
+    super(plan, listeners, id, options, parent, startInstant, startNanos);
     this.parameters = parameters;
     int n = plan.size;
     this.results = new Object[n];
@@ -36,22 +50,22 @@ final class StepResults {
   }
 
   /** The value of an encoded source: a parameter (negative) or a step's result. */
-  @Nullable Object value(int source) {
+  final @Nullable Object value(int source) {
     return source < 0 ? parameters[-1 - source] : results[source];
   }
 
   /** Step {@code step}'s result; null before it completed, or once released. */
-  @Nullable Object result(int step) {
+  final @Nullable Object result(int step) {
     return results[step];
   }
 
   /** Stores step {@code step}'s result; the step's owner only. */
-  void store(int step, @Nullable Object value) {
+  final void store(int step, @Nullable Object value) {
     results[step] = value;
   }
 
   /** Step {@code step} started and read its inputs: release those no other consumer waits for. */
-  void consumed(int step) {
+  final void consumed(int step) {
     AtomicIntegerArray left = consumersLeft;
     if (left == null) {
       return;
@@ -65,12 +79,12 @@ final class StepResults {
   }
 
   /** Whether step {@code i}'s result was released. */
-  boolean released(int i) {
+  final boolean released(int i) {
     return released[i];
   }
 
   /** The bound parameters by name, in declaration order. */
-  Map<String, @Nullable Object> parameterMap() {
+  final Map<String, @Nullable Object> parameterMap() {
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
     for (int p = 0; p < parameters.length; p++) {
       map.put(plan.parameters.get(p).name(), parameters[p]);

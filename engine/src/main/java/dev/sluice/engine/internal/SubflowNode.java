@@ -73,7 +73,7 @@ final class SubflowNode extends TaskRunState {
     if (broken != null || run == null) {
       code = afterFailure(attempt, broken != null ? broken : new IllegalStateException(), false);
     } else if (run.state().isCompleted()) {
-      execution.values.store(index, run.result());
+      execution.store(index, run.result());
       endNanos = System.nanoTime();
       transition(State.COMPLETED);
       code = OK;

@@ -29,7 +29,7 @@ final class TaskNode extends AttemptNode {
   @Override
   void storeResult(@Nullable Object value) {
     if (value != null) { // the slot starts null: no write (and no shared cache line) for actions
-      execution.values.store(index, value);
+      execution.store(index, value);
     }
   }
 

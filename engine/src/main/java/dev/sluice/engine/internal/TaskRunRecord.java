@@ -62,7 +62,7 @@ final class TaskRunRecord implements TaskRun {
   static TaskRun of(Execution execution, int step) {
     TaskRunState node = execution.node(step);
     boolean completed = node.state.isCompleted();
-    boolean released = execution.values.released(step);
+    boolean released = execution.released(step);
     String noResult =
         !completed
             ? "task run '" + node.name() + "' ended " + node.state.name() + ", so it has no result"
@@ -79,7 +79,7 @@ final class TaskRunRecord implements TaskRun {
         execution,
         node,
         completed && !released,
-        completed ? execution.values.result(step) : null,
+        completed ? execution.result(step) : null,
         noResult,
         elements,
         child);
