@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,17 +47,7 @@ final class Timer implements AutoCloseable {
 
   /** Runs {@code action} after {@code delayNanos}; what it throws is logged. */
   ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    return scheduler.schedule(
-        () -> {
-          try {
-            action.run();
-          } catch (Throwable t) {
-            log.error("a Sluice timer action failed; ignored", t);
-            UserCode.rethrowIfFatal(t);
-          }
-        },
-        delayNanos,
-        TimeUnit.NANOSECONDS);
+    return schedule(action, delayNanos, t -> log.error("a Sluice timer action failed; ignored", t));
   }
 
   /**
@@ -65,12 +56,17 @@ final class Timer implements AutoCloseable {
    * waiting for ever, for example AwaitingRetry with no retry coming.
    */
   ScheduledFuture<?> schedule(Runnable action, long delayNanos, Execution run) {
+    return schedule(action, delayNanos, run::abort);
+  }
+
+  private ScheduledFuture<?> schedule(
+      Runnable action, long delayNanos, Consumer<Throwable> onFailure) {
     return scheduler.schedule(
         () -> {
           try {
             action.run();
           } catch (Throwable t) {
-            run.abort(t);
+            onFailure.accept(t);
             UserCode.rethrowIfFatal(t);
           }
         },
