@@ -364,7 +364,8 @@ public sealed interface State {
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
-    String type = error.getClass().getSimpleName();
+    String name = dev.sluice.api.store.RecordedException.typeOf(error);
+    String type = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
     return message == null || message.isEmpty() ? type : type + ": " + message;
   }
 }

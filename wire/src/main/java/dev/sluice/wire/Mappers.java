@@ -71,4 +71,18 @@ final class Mappers {
           .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
           .build();
+
+  /**
+   * The server's HTTP API ({@link ApiJson}): dates, times and durations as ISO-8601 text, states,
+   * errors and recorded parameters as {@link ApiModule} writes them, and a document with an
+   * unknown property, or anything after its value, refused.
+   */
+  static final JsonMapper API =
+      BASE.rebuild()
+          .addModule(ApiModule.module())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 }

@@ -13,6 +13,12 @@ public interface RunHistory {
   /** Every recorded flow, by name, with its latest version and run statistics. */
   List<FlowSummary> flows();
 
+  /**
+   * Every recorded version of flow {@code name}, the newest (last seen) first; empty when the flow
+   * was never recorded.
+   */
+  List<FlowInfo> flowVersions(String name);
+
   /** Flow runs matching {@code query}, newest first, at most {@link FlowRunQuery#limit()}. */
   List<FlowRunSummary> flowRuns(FlowRunQuery query);
 
@@ -52,6 +58,15 @@ public interface RunHistory {
 
   /** One flow run with its task runs and state history. */
   Optional<FlowRunDetail> flowRun(UUID flowRunId);
+
+  /** One task run with its state history. */
+  Optional<TaskRunDetail> taskRun(UUID taskRunId);
+
+  /**
+   * How many flow runs started in each bucket of {@code query}'s time range, by state: one entry
+   * per bucket, empty buckets included, in time order.
+   */
+  List<RunCountBucket> runCounts(RunCountQuery query);
 
   /**
    * Log lines of a flow run (its tasks' and the engine's) in the order they were logged, those with

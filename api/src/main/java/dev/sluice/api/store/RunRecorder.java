@@ -29,6 +29,14 @@ public interface RunRecorder {
   void log(LogLine line);
 
   /**
+   * Hands over records another process made, as one unit: they are committed together, with the
+   * batch's place in its source's sequence, and a batch whose sequence is not above the last one
+   * stored for its source stores nothing (see {@link IngestBatch}). Like the other methods, it
+   * returns before the records are committed; {@link #flush} waits for them.
+   */
+  void ingest(IngestBatch batch);
+
+  /**
    * Waits until everything handed over before this call is committed.
    *
    * @return false if that did not happen within {@code timeout}

@@ -1,5 +1,10 @@
 package dev.sluice.api.store;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
 /**
  * An open run-history database: its write side for the engine and its read side for tools. Open one
  * with {@link RunStores#open}; it is thread-safe. Closing it flushes everything recorded so far,
@@ -41,6 +46,33 @@ public interface RunStore extends AutoCloseable {
    * LogCapture#active() active} and says why once, at WARN.
    */
   LogCapture captureLogs();
+
+  /**
+   * Asks for flow run {@code flowRunId} to be cancelled, from any process: a run whose process may
+   * be alive gets a stored request that its process acts on ({@link #onCancelRequested}); a run
+   * whose process is known to be gone is marked Cancelled with its unfinished task runs. Committed
+   * when it returns.
+   *
+   * @param reason why, recorded with the Cancelled state (e.g. {@code "cancelled by the server"})
+   */
+  CancelOutcome requestCancel(UUID flowRunId, String reason);
+
+  /**
+   * Which of {@code flowRunIds} have a cancel request stored ({@link #requestCancel}) and are not
+   * final yet.
+   */
+  Set<UUID> cancelRequested(Collection<UUID> flowRunIds);
+
+  /**
+   * Calls {@code handler} with the id of each unfinished flow run this store is recording when a
+   * cancel of it is requested, by this process or another ({@link #requestCancel}); the store
+   * checks about once a second while it records runs, on a thread of its own, and tells each run
+   * once. Set by the engine; a second call replaces the handler.
+   */
+  void onCancelRequested(Consumer<UUID> handler);
+
+  /** The server's API tokens, kept in this store's database. */
+  ApiTokens tokens();
 
   /** Flushes what was recorded, waits for it to be committed, and closes the database. */
   @Override

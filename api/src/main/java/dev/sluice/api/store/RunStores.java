@@ -25,6 +25,9 @@ public final class RunStores {
   /** The artifact that brings PostgreSQL run stores, named when a PostgreSQL URL finds none. */
   private static final String POSTGRES_ARTIFACT = "dev.sluice:sluice-store-postgres";
 
+  /** The artifact that records through a Sluice server, named when an API URL finds none. */
+  private static final String CLIENT_ARTIFACT = "dev.sluice:sluice-client";
+
   private RunStores() {}
 
   /**
@@ -68,6 +71,14 @@ public final class RunStores {
               + POSTGRES_ARTIFACT
               + " (beside sluice-store), or set sluice.store to a file path for a local SQLite"
               + " store, or to 'off'");
+    }
+    if (location.startsWith("http://") || location.startsWith("https://")) {
+      throw new RunStoreException(
+          "cannot record through the Sluice server at "
+              + location
+              + ": the server's client is not on the class path; add the dependency "
+              + CLIENT_ARTIFACT
+              + ", or unset api.url (SLUICE_API_URL) to record into a local store");
     }
     throw new RunStoreException(
         names.isEmpty()

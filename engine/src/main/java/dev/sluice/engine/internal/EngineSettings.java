@@ -134,10 +134,26 @@ public final class EngineSettings implements SettingsCatalog {
   }
 
   /**
-   * The store location the {@code store} setting means: unset, SQLite at {@code
-   * $SLUICE_HOME/sluice.db}; a path or {@code jdbc:} URL, that; empty when it turns recording off.
+   * The key of the server's API URL, declared by {@code sluice-client}'s catalogue: when it is set,
+   * runs are recorded through that server (the client's run store accepts {@code http(s):}
+   * locations).
+   */
+  public static final String API_URL_KEY = "api.url";
+
+  /**
+   * Where runs are recorded: nowhere when the {@code store} setting is off; else through the server
+   * at {@code api.url} when that is set (it wins over a {@code store} path: pointing a process at a
+   * server is what it is for); else the {@code store} setting's path or {@code jdbc:} URL; unset,
+   * SQLite at {@code $SLUICE_HOME/sluice.db}.
    */
   public static Optional<String> storeLocation(Settings settings) {
+    if (settings.find(STORE).filter(STORE_OFF::equals).isPresent()) {
+      return Optional.empty();
+    }
+    Optional<String> api = settings.raw(API_URL_KEY).map(String::strip).filter(u -> !u.isEmpty());
+    if (api.isPresent()) {
+      return api;
+    }
     String store =
         settings
             .find(STORE)

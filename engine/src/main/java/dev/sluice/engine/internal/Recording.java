@@ -58,6 +58,7 @@ final class Recording implements RunListener, AutoCloseable {
       return OFF;
     }
     if (settings.source(EngineSettings.STORE.key()).isEmpty()
+        && settings.source(EngineSettings.API_URL_KEY).isEmpty()
         && ServiceLoader.load(RunStoreProvider.class, loader).findFirst().isEmpty()) {
       log.debug("run history is off: sluice-store is not on the class path");
       return OFF;
