@@ -48,7 +48,9 @@ final class History implements AutoCloseable {
               + " unset store` for $SLUICE_HOME/sluice.db");
     }
     String where = location.get();
-    if (!where.regionMatches(true, 0, "jdbc:", 0, 5)) {
+    if (!where.regionMatches(true, 0, "jdbc:", 0, 5)
+        && !where.regionMatches(true, 0, "http://", 0, 7)
+        && !where.regionMatches(true, 0, "https://", 0, 8)) {
       Path file = Path.of(where);
       if (!Files.exists(file)) {
         throw new CliException(

@@ -38,13 +38,14 @@ public final class SluiceCli {
   /** The top-level command; it only holds the subcommands. */
   @Command(
       name = "sluice",
-      description = "Read Sluice's run history and edit its settings.",
+      description = "Read Sluice's run history, edit its settings, run its server.",
       mixinStandardHelpOptions = true,
       versionProvider = Root.Version.class,
       subcommands = {
         FlowCommand.class,
         FlowRunCommand.class,
         ConfigCommand.class,
+        ServerCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
       },

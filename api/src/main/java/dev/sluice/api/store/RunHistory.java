@@ -47,6 +47,12 @@ public interface RunHistory {
   List<RunChange> changesAfter(long afterSequence, int limit);
 
   /**
+   * The sequence of the change feed's newest entry, 0 when it is empty: where a follower that wants
+   * only changes from now on starts ({@link #changesAfter}).
+   */
+  long latestChangeSequence();
+
+  /**
    * Calls {@code listener} after each commit of this store's writer (in this process), on the
    * writer's thread: it must return quickly (wake a follower; do not read there). A listener that
    * throws is logged and kept.

@@ -69,6 +69,20 @@ public final class Engine implements AutoCloseable {
     this.listeners = listeners;
     this.clock = clock;
     this.retainResults = configuration.retainResults();
+    // A cancel asked of the store (the server's API, another process) stops the run here.
+    recording
+        .store()
+        .ifPresent(
+            store ->
+                store.onCancelRequested(
+                    id -> {
+                      Execution execution = active.get(id);
+                      if (execution != null) {
+                        var unused =
+                            execution.cancel(
+                                "cancel requested through the run history (server or CLI)");
+                      }
+                    }));
   }
 
   /**

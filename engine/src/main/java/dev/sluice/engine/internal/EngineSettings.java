@@ -154,6 +154,14 @@ public final class EngineSettings implements SettingsCatalog {
     if (api.isPresent()) {
       return api;
     }
+    return localStoreLocation(settings);
+  }
+
+  /**
+   * The database the {@code store} setting names, whatever {@code api.url} says: the one a server
+   * on this machine serves. Unset, SQLite at {@code $SLUICE_HOME/sluice.db}; empty when off.
+   */
+  public static Optional<String> localStoreLocation(Settings settings) {
     String store =
         settings
             .find(STORE)
