@@ -24,20 +24,22 @@ final class ApiUrl {
    */
   static String normalise(String text) {
     String given = text.strip();
+    String shown = given.replaceAll("//[^/@]*@", "//***@"); // never echo credentials
+    String lower = given.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+      throw new IllegalArgumentException(
+          "the Sluice server's URL must start with http:// or https://, was '"
+              + shown
+              + "'; e.g. http://127.0.0.1:4200");
+    }
     URI uri;
     try {
       uri = new URI(given);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "the Sluice server's URL '" + given + "' is not a URL (" + e.getReason() + ")", e);
+          "the Sluice server's URL '" + shown + "' is not a URL (" + e.getReason() + ")", e);
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException(
-          "the Sluice server's URL must start with http:// or https://, was '"
-              + given
-              + "'; e.g. http://127.0.0.1:4200");
-    }
+    String scheme = lower.startsWith("https") ? "https" : "http";
     if (uri.getRawUserInfo() != null) {
       // Never echo it: the user part may hold a password.
       throw new IllegalArgumentException(

@@ -62,6 +62,11 @@ final class RemoteHistory implements RunHistory {
     return call(() -> client.changes(afterSequence, limit));
   }
 
+  @Override
+  public long latestChangeSequence() {
+    return call(client::latestChangeSequence);
+  }
+
   /**
    * Does nothing: commits happen in the server's process, not this one. Follow the server's changes
    * with {@link #changesAfter} (or the API's {@code /flow-runs/stream}).

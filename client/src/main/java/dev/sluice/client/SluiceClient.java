@@ -245,6 +245,14 @@ public final class SluiceClient implements AutoCloseable {
   }
 
   /**
+   * {@code GET /changes/latest}: the sequence of the change feed's newest entry, 0 when it is empty
+   * — where to start following only what changes from now on.
+   */
+  public long latestChangeSequence() {
+    return get("/changes/latest", Latest.class).sequence();
+  }
+
+  /**
    * {@code POST /flow-runs/{id}/cancel}: asks for a flow run to be cancelled (the server records
    * the reason, naming the token that asked): {@link CancelOutcome#REQUESTED} when the process
    * running it is told, {@link CancelOutcome#CANCELLED} when the server marked it (its process is
@@ -421,6 +429,8 @@ public final class SluiceClient implements AutoCloseable {
   record Buckets(List<RunCountBucket> buckets) {}
 
   record Outcome(String outcome) {}
+
+  record Latest(long sequence) {}
 
   private record Response(int status, byte[] body) {}
 

@@ -3,6 +3,7 @@ package dev.sluice.wire;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -22,8 +23,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The body of {@code POST /api/v1/records}, by which a process records its runs through the
- * server:
+ * The body of {@code POST /api/v1/records}, by which a process records its runs through the server:
  *
  * <pre>{@code
  * {"source": "4b1f...", "sequence": 17,
@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  *
  * Each record is the {@link ApiJson} form of a {@link FlowRunStart}, {@link FlowRunEvent}, {@link
  * TaskRunEvent} or {@link LogLine}. {@code active} lists the unfinished flow runs the sender is
- * recording, so the answer can name those whose cancel was requested. A body with sequence 0 and
- * no records stores nothing: it only asks that question.
+ * recording, so the answer can name those whose cancel was requested. A body with sequence 0 and no
+ * records stores nothing: it only asks that question.
  */
 public final class RecordBatches {
   private static final Map<Class<?>, String> KINDS =
@@ -48,6 +48,13 @@ public final class RecordBatches {
           LogLine.class, "log");
   private static final ObjectWriter WRITER = ApiJson.writer();
   private static final ObjectReader READER = ApiJson.reader();
+
+  /**
+   * Reads one record in the middle of the body: the tokens after it are the body's, so the API
+   * reader's refusal of trailing tokens (right for a whole document) must not apply.
+   */
+  private static final ObjectReader RECORD_READER =
+      READER.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private RecordBatches() {}
 
@@ -65,11 +72,7 @@ public final class RecordBatches {
 
   /** Writes a body: {@code records} as the batch {@code sequence} of {@code source}. */
   public static void write(
-      OutputStream out,
-      String source,
-      long sequence,
-      List<?> records,
-      Collection<UUID> active)
+      OutputStream out, String source, long sequence, List<?> records, Collection<UUID> active)
       throws IOException {
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       g.writeStartObject();
@@ -179,7 +182,7 @@ public final class RecordBatches {
             throw JsonMappingException.from(p, where + ": 'kind' must come before 'record'");
           }
           Class<?> type = typeOf(p, kind, where);
-          record = READER.forType(type).readValue(p);
+          record = RECORD_READER.forType(type).readValue(p);
         }
         default ->
             throw JsonMappingException.from(
