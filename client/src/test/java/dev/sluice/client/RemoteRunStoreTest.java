@@ -132,10 +132,11 @@ class RemoteRunStoreTest {
     return logs.stream().map(l -> TestRecords.json(l.line())).toList();
   }
 
+  /** A Sluice on the thread pool (the local executor would run a started flow before returning). */
   private Sluice sluice(String key, String value) {
     Sluice sluice =
         Sluice.builder()
-            .executor("local")
+            .executor("threadpool")
             .setting("home", dir.resolve("home").toString())
             .setting("api.journal-dir", dir.resolve("journal").toString())
             .setting(key, value)
@@ -288,6 +289,7 @@ class RemoteRunStoreTest {
     RunHandle handle = sluice.start(slow, Map.of());
     eventually(() -> client.flowRun(handle.id()).isPresent());
     stopServer();
+    assertThat(handle.future()).isNotDone();
     Thread.sleep(700); // steps go on, their records wait
     startServer(port); // the same file, the same port
     FlowRun run = handle.await();
@@ -295,6 +297,50 @@ class RemoteRunStoreTest {
     assertThat(run.state().name()).isEqualTo("Completed");
     assertSameRun((TeeStoreProvider.Tee) sluice.runStore().orElseThrow(), client, run.id());
     assertThat(allLogs(client, run.id())).hasSize(16);
+  }
+
+  @Test
+  void aCancelAskedOfTheServerStopsARunRecordedThroughIt() throws Exception {
+    String url = startServer(0);
+    Flow<Void> hanging =
+        Flows.named("hanging")
+            .define(
+                f ->
+                    f.task(
+                        "wait",
+                        () -> {
+                          Thread.sleep(60_000);
+                          return 1;
+                        }));
+    Sluice sluice =
+        Sluice.builder()
+            .executor("threadpool")
+            .setting("home", dir.resolve("home").toString())
+            .setting("store", dir.resolve("not-used.db").toString())
+            .setting("api.url", url)
+            .build();
+    toClose.add(sluice);
+    SluiceClient client = client(url);
+    RunHandle handle = sluice.start(hanging, Map.of());
+    eventually(
+        () ->
+            client.flowRun(handle.id()).map(d -> !d.taskRuns().isEmpty()).orElse(false)
+                && client
+                    .flowRun(handle.id())
+                    .orElseThrow()
+                    .taskRuns()
+                    .get(0)
+                    .state()
+                    .name()
+                    .equals("Running"));
+
+    assertThat(client.cancel(handle.id())).isEqualTo(dev.sluice.api.store.CancelOutcome.REQUESTED);
+
+    FlowRun run = handle.future().get(30, TimeUnit.SECONDS);
+    assertThat(run.state().name()).isEqualTo("Cancelled");
+    assertThat(sluice.runStore().orElseThrow().recorder().flush(Duration.ofSeconds(30))).isTrue();
+    assertThat(client.flowRun(run.id()).orElseThrow().run().state().name()).isEqualTo("Cancelled");
+    assertThat(client.cancel(run.id())).isEqualTo(dev.sluice.api.store.CancelOutcome.ALREADY_FINAL);
   }
 
   @Test
