@@ -30,13 +30,14 @@ public final class ClientSettings implements SettingsCatalog {
           .defaultText("none")
           .description(
               "the token sent to the server (Authorization: Bearer), one it handed out with POST"
-                  + " /api/v1/tokens (shown masked)")
+                  + " /api/v1/tokens or sluice server token create")
           .secret()
           .build();
 
   /** How long one request may take. */
   public static final Setting<Duration> TIMEOUT =
       Setting.duration("api.timeout")
+          .check(d -> !d.isZero(), "a duration > 0, such as PT30S, or a number of milliseconds")
           .defaultValue(Duration.ofSeconds(60))
           .description(
               "how long a request to the server may take; also how long closing waits for the"
