@@ -729,7 +729,7 @@ final class RecordSender implements RunRecorder {
   /** Waits for {@code answer}, moving records to the journal meanwhile when memory fills. */
   private void await(CompletableFuture<?> answer) {
     Thread self = Thread.currentThread();
-    answer.whenComplete((a, t) -> LockSupport.unpark(self));
+    var unused = answer.whenComplete((a, t) -> LockSupport.unpark(self));
     while (!answer.isDone() && !stopNow) {
       spillIfAsked();
       LockSupport.parkNanos(this, MAX_PARK_NANOS);

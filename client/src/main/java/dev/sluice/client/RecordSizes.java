@@ -51,12 +51,14 @@ final class RecordSizes {
         state instanceof State.Failed f
             ? f.error()
             : state instanceof State.Crashed c ? c.error() : null;
-    long size = 100 + state.message().length();
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    long size = 100L + state.message().length();
+    int causes = 0;
+    for (Throwable t = error; t != null && causes < 20; t = t.getCause(), causes++) {
+      size += 200 + length(t.getMessage());
       size +=
           t instanceof RecordedException r
-              ? 200 + length(r.getMessage()) + RecordedException.stackTraceOf(r).length()
-              : 200 + length(t.getMessage()) + 100L * t.getStackTrace().length;
+              ? (long) RecordedException.stackTraceOf(r).length()
+              : 100L * t.getStackTrace().length;
     }
     return size;
   }

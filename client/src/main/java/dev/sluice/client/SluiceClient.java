@@ -2,7 +2,6 @@ package dev.sluice.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.api.settings.Settings;
@@ -144,14 +143,14 @@ public final class SluiceClient implements AutoCloseable {
 
   /** {@code GET /flows}: every recorded flow. */
   public List<FlowSummary> flows() {
-    return this.<Items<FlowSummary>>get("/flows", items(FlowSummary.class)).items();
+    return get("/flows", FlowItems.class).items();
   }
 
   /**
    * {@code GET /flows/{name}}: a flow and its recorded versions, newest first; empty if unknown.
    */
   public Optional<FlowDetail> flow(String name) {
-    return find("/flows" + Query.path(name), type(FlowDetail.class));
+    return find("/flows" + Query.path(name), FlowDetail.class);
   }
 
   /**
@@ -193,7 +192,7 @@ public final class SluiceClient implements AutoCloseable {
 
   /** {@code GET /flow-runs/{id}}: a flow run with its task runs and history; empty if unknown. */
   public Optional<FlowRunDetail> flowRun(UUID flowRunId) {
-    return find("/flow-runs/" + flowRunId, type(FlowRunDetail.class));
+    return find("/flow-runs/" + flowRunId, FlowRunDetail.class);
   }
 
   /**
@@ -202,14 +201,12 @@ public final class SluiceClient implements AutoCloseable {
    * @throws SluiceApiException 404 when no flow run has that id
    */
   public List<TaskRunDetail> taskRuns(UUID flowRunId) {
-    return this.<Items<TaskRunDetail>>get(
-            "/flow-runs/" + flowRunId + "/task-runs", items(TaskRunDetail.class))
-        .items();
+    return get("/flow-runs/" + flowRunId + "/task-runs", TaskRunItems.class).items();
   }
 
   /** {@code GET /task-runs/{id}}: a task run with its history; empty if unknown. */
   public Optional<TaskRunDetail> taskRun(UUID taskRunId) {
-    return find("/task-runs/" + taskRunId, type(TaskRunDetail.class));
+    return find("/task-runs/" + taskRunId, TaskRunDetail.class);
   }
 
   /**
@@ -241,7 +238,7 @@ public final class SluiceClient implements AutoCloseable {
    */
   public List<RunChange> changes(long after, int limit) {
     Query q = new Query().add("after", after).add("limit", limit);
-    return this.<Items<RunChange>>get("/changes" + q, items(RunChange.class)).items();
+    return get("/changes" + q, ChangeItems.class).items();
   }
 
   /**
@@ -268,7 +265,7 @@ public final class SluiceClient implements AutoCloseable {
     if (r.status == 404) {
       return CancelOutcome.NOT_FOUND;
     }
-    Outcome outcome = read(check(r), path, type(Outcome.class));
+    Outcome outcome = read(check(r), path, Outcome.class);
     return CancelOutcome.valueOf(outcome.outcome());
   }
 
@@ -296,12 +293,12 @@ public final class SluiceClient implements AutoCloseable {
     }
     String path = "/records";
     return sendAsync("POST", path, out.toByteArray())
-        .thenApply(r -> read(check(r), path, type(RecordAnswer.class)));
+        .thenApply(r -> read(check(r), path, RecordAnswer.class));
   }
 
   /** {@code GET /tokens}: the server's API tokens (never the tokens themselves). */
   public List<TokenInfo> tokens() {
-    return this.<Items<TokenInfo>>get("/tokens", items(TokenInfo.class)).items();
+    return get("/tokens", TokenItems.class).items();
   }
 
   /**
@@ -315,7 +312,7 @@ public final class SluiceClient implements AutoCloseable {
     body.put("name", name);
     body.put("scope", scope);
     Response r = send("POST", "/tokens", json(body));
-    return read(check(r), "/tokens", type(CreatedToken.class));
+    return read(check(r), "/tokens", CreatedToken.class);
   }
 
   /**
@@ -424,7 +421,15 @@ public final class SluiceClient implements AutoCloseable {
     }
   }
 
-  record Items<T>(List<T> items) {}
+  // The answers' wrappers, one per element type (Jackson reads a record of a concrete type).
+
+  record FlowItems(List<FlowSummary> items) {}
+
+  record TaskRunItems(List<TaskRunDetail> items) {}
+
+  record ChangeItems(List<RunChange> items) {}
+
+  record TokenItems(List<TokenInfo> items) {}
 
   record Buckets(List<RunCountBucket> buckets) {}
 
@@ -436,24 +441,12 @@ public final class SluiceClient implements AutoCloseable {
 
   // ---- HTTP
 
-  private static JavaType type(Class<?> type) {
-    return READER.getTypeFactory().constructType(type);
-  }
-
-  private static JavaType items(Class<?> element) {
-    return READER.getTypeFactory().constructParametricType(Items.class, element);
-  }
-
   private <T> T get(String path, Class<T> type) {
-    return get(path, type(type));
-  }
-
-  private <T> T get(String path, JavaType type) {
     return read(check(send("GET", path, null)), path, type);
   }
 
   /** A GET whose 404 means "no such thing". */
-  private <T> Optional<T> find(String path, JavaType type) {
+  private <T> Optional<T> find(String path, Class<T> type) {
     Response r = send("GET", path, null);
     if (r.status == 404) {
       return Optional.empty();
@@ -616,7 +609,7 @@ public final class SluiceClient implements AutoCloseable {
     };
   }
 
-  private <T> T read(Response r, String path, JavaType type) {
+  private <T> T read(Response r, String path, Class<T> type) {
     try {
       return READER.forType(type).readValue(r.body);
     } catch (IOException e) {
@@ -626,7 +619,7 @@ public final class SluiceClient implements AutoCloseable {
               + " answered "
               + path(path)
               + " with what is not "
-              + type.getRawClass().getSimpleName()
+              + type.getSimpleName()
               + " JSON ("
               + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())
               + "); is its version one this client speaks ("

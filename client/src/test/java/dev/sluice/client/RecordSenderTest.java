@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -116,6 +117,25 @@ class RecordSenderTest {
     for (int i = 0; i < batches.size(); i++) {
       assertThat(batches.get(i).sequence()).isEqualTo(i + 1);
     }
+  }
+
+  @Test
+  void longRecordsGoInSmallerBatchesSoABodyStaysUnderTheServersLimit() {
+    RecordSender sender = sender(100_000, 2_000);
+    UUID run = UUID.randomUUID();
+    String long900k = "x".repeat(900_000);
+    List<Object> records = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      records.add(
+          new LogLine(
+              run, null, TestRecords.T0, "INFO", "test", "main", long900k + i, null, Map.of()));
+    }
+    hand(sender, records);
+
+    assertThat(sender.flush(Duration.ofSeconds(30))).isTrue();
+
+    assertThat(server.stored()).hasSize(6);
+    assertThat(batchesOf(sender.source())).allSatisfy(p -> assertThat(p.records()).isLessThan(3));
   }
 
   @Test

@@ -163,7 +163,9 @@ public final class TeeStoreProvider implements RunStoreProvider {
 
     @Override
     public boolean flush(Duration timeout) {
-      return remote.recorder().flush(timeout) & local.recorder().flush(timeout);
+      boolean remoteFlushed = remote.recorder().flush(timeout);
+      boolean localFlushed = local.recorder().flush(timeout);
+      return remoteFlushed && localFlushed;
     }
   }
 }
