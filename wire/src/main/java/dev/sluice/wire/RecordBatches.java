@@ -3,7 +3,6 @@ package dev.sluice.wire;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -48,13 +47,9 @@ public final class RecordBatches {
           LogLine.class, "log");
   private static final ObjectWriter WRITER = ApiJson.writer();
   private static final ObjectReader READER = ApiJson.reader();
-
-  /**
-   * Reads one record in the middle of the body: the tokens after it are the body's, so the API
-   * reader's refusal of trailing tokens (right for a whole document) must not apply.
-   */
-  private static final ObjectReader RECORD_READER =
-      READER.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  // A record is read in the middle of the body: what follows it is the rest of the body.
+  private static final ObjectReader NESTED =
+      READER.without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private RecordBatches() {}
 
@@ -182,7 +177,7 @@ public final class RecordBatches {
             throw JsonMappingException.from(p, where + ": 'kind' must come before 'record'");
           }
           Class<?> type = typeOf(p, kind, where);
-          record = RECORD_READER.forType(type).readValue(p);
+          record = NESTED.forType(type).readValue(p);
         }
         default ->
             throw JsonMappingException.from(
