@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import dev.sluice.api.internal.ProcessLiveness;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.wire.ApiJson;
 import java.io.IOException;
@@ -34,9 +35,6 @@ final class JournalDir {
 
   static final String JOURNAL = ".journal";
   static final String OWNER = ".owner";
-
-  /** Start times are rounded by the platform; a reused pid started later differs by more. */
-  private static final long START_TOLERANCE_MILLIS = 1_000;
 
   /**
    * The sources of the stores open in this JVM. A journal this process wrote is left behind once
@@ -175,22 +173,12 @@ final class JournalDir {
     if (!owner.host().equals(self.host())) {
       return false;
     }
-    if (owner.pid() == self.pid() && sameStart(owner.processStart(), self.processStart())) {
+    Instant start = owner.processStart();
+    Instant selfStart = self.processStart();
+    if (owner.pid() == self.pid()
+        && (start == null || selfStart == null || ProcessLiveness.sameStart(start, selfStart))) {
       return !OPEN.contains(source);
     }
-    Optional<ProcessHandle> handle = ProcessHandle.of(owner.pid());
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return true;
-    }
-    Optional<Instant> started = handle.get().info().startInstant();
-    return owner.processStart() != null
-        && started.isPresent()
-        && !sameStart(owner.processStart(), started.get());
-  }
-
-  private static boolean sameStart(@Nullable Instant a, @Nullable Instant b) {
-    return a == null
-        || b == null
-        || Math.abs(a.toEpochMilli() - b.toEpochMilli()) <= START_TOLERANCE_MILLIS;
+    return ProcessLiveness.isKnownDead(new RunOwner(owner.host(), owner.pid(), start));
   }
 }
