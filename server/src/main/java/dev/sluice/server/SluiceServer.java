@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -194,7 +195,8 @@ public final class SluiceServer implements AutoCloseable {
       connector.setHost(address);
       connector.setPort(number);
       jetty.addConnector(connector);
-      GracefulHandler graceful = new GracefulHandler(handler);
+      // The dashboard declines /api/ paths; the API answers them (and only them).
+      GracefulHandler graceful = new GracefulHandler(new Handler.Sequence(new UiHandler(), handler));
       jetty.setHandler(graceful);
       jetty.setStopTimeout(settings.get(ServerSettings.STOP_TIMEOUT).toMillis());
       jetty.setStopAtShutdown(false);
