@@ -3,13 +3,17 @@ package dev.sluice.store;
 import dev.sluice.api.FlowRunEvent;
 import dev.sluice.api.TaskRunEvent;
 import dev.sluice.api.store.FlowRunStart;
+import dev.sluice.api.store.IngestBatch;
+import dev.sluice.api.store.LogCaptureProvider;
 import dev.sluice.api.store.LogLine;
 import dev.sluice.api.store.RunRecorder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -36,10 +40,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The jobs, one per file: this class is the queue and the writer thread's loop; {@link
  * CommitRetries} the retry loop around each batch's commit; {@link BatchRows} the mapping of a
- * batch's records to rows in one transaction ({@link TaskRow}: one task run's upsert; {@link
- * Statements}: the SQL).
+ * batch's records to rows in one transaction ({@link RecordRows}: the records as rows; {@link
+ * TaskRow}: one task run's upsert; {@link Statements}: the SQL).
+ *
+ * <p>A record batch of another process ({@link #ingest}) is one element of the queue, whatever its
+ * size, and is never split across transactions.
+ *
+ * <p>It is also the log capture's {@linkplain LogCaptureProvider.Sink sink}: the lines of the runs
+ * it records (and of those that ended recently, for their last messages) go to its queue.
  */
-final class BatchWriter implements RunRecorder {
+final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
 
   static final int CAPACITY = 65_536;
@@ -60,6 +70,12 @@ final class BatchWriter implements RunRecorder {
   // Runs recorded by this writer, by id text (the MDC value), for the log capture.
   private final Map<String, UUID> activeRuns = new ConcurrentHashMap<>();
   private final ArrayDeque<String> ended = new ArrayDeque<>();
+
+  /** Runs this writer started that have not reached a final state, for the cancel watch. */
+  private final Set<UUID> unfinished = ConcurrentHashMap.newKeySet();
+
+  /** Called after a run started ({@link #onRunStarted}); the cancel watch wakes up. */
+  private volatile Runnable runStarted = () -> {};
 
   // Writer thread only: the row mapping and, around it, the retry loop.
   private final BatchRows rows;
@@ -91,18 +107,31 @@ final class BatchWriter implements RunRecorder {
     thread.start();
   }
 
+  /** Calls {@code listener} (quickly, on the recording thread) each time a run starts. */
+  void onRunStarted(Runnable listener) {
+    runStarted = listener;
+  }
+
+  /** The runs this writer started that are not final yet: a live view. */
+  Set<UUID> unfinishedRuns() {
+    return Collections.unmodifiableSet(unfinished);
+  }
+
   // ---- RunRecorder: any thread
 
   @Override
   public void flowRunStarted(FlowRunStart start) {
     activeRuns.put(start.flowRunId().toString(), start.flowRunId());
+    unfinished.add(start.flowRunId());
     put(start);
+    runStarted.run();
   }
 
   @Override
   public void flowRunStateChanged(FlowRunEvent event) {
     put(event);
     if (event.state().isFinal()) {
+      unfinished.remove(event.flowRunId());
       String id = event.flowRunId().toString();
       synchronized (ended) {
         ended.addLast(id);
@@ -123,6 +152,16 @@ final class BatchWriter implements RunRecorder {
     put(line);
   }
 
+  /**
+   * Queues {@code batch} as one element. Its runs are not this process's: they are neither in
+   * {@link #activeRun} (their lines come in batches, not from this process's log capture) nor in
+   * {@link #unfinishedRuns} (their process watches their cancel requests, through the server).
+   */
+  @Override
+  public void ingest(IngestBatch batch) {
+    put(batch);
+  }
+
   @Override
   public boolean flush(Duration timeout) {
     CountDownLatch done = new CountDownLatch(1);
@@ -136,7 +175,8 @@ final class BatchWriter implements RunRecorder {
   }
 
   /** The id of a run recorded here whose MDC value is {@code idText}, else null. */
-  @Nullable UUID activeRun(String idText) {
+  @Override
+  public @Nullable UUID activeRun(String idText) {
     return activeRuns.get(idText);
   }
 

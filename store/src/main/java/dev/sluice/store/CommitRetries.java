@@ -3,6 +3,7 @@ package dev.sluice.store;
 import dev.sluice.api.FlowRunEvent;
 import dev.sluice.api.TaskRunEvent;
 import dev.sluice.api.store.FlowRunStart;
+import dev.sluice.api.store.IngestBatch;
 import dev.sluice.api.store.LogLine;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -92,7 +93,9 @@ final class CommitRetries {
    * others keep failing, those are poison (a value the database refuses, such as a NUL character in
    * PostgreSQL text) and are dropped, each logged at ERROR, so one bad record cannot stop the
    * writer and, behind it, every run. If none commits, the database itself is failing: false, and
-   * the whole batch is retried as before.
+   * the whole batch is retried as before. A record batch of another process is one record here: it
+   * is never split, so a poison record in it drops the whole batch, and its sequence with it (the
+   * claim rolls back too: nothing of it is stored).
    */
   private boolean writeAlone(List<Object> batch) {
     List<Object> failed = new ArrayList<>();
@@ -128,6 +131,14 @@ final class CommitRetries {
       case FlowRunEvent e -> "flow run " + e.flowRunId() + " entering " + e.state().name();
       case FlowRunStart start -> "the start of flow run " + start.flowRunId();
       case LogLine line -> "a log line of flow run " + line.flowRunId();
+      case IngestBatch batch ->
+          "record batch "
+              + batch.sequence()
+              + " of "
+              + batch.source()
+              + " ("
+              + batch.records().size()
+              + " records)";
       default -> record.getClass().getSimpleName();
     };
   }

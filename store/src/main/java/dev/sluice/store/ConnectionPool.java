@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small bounded pool of read connections, so concurrent readers (a server's many clients) do not
- * queue on one connection. At most {@code size} connections are open; a reader beyond that waits
- * for one to come back. Connections are opened on demand and kept idle for reuse; one that failed
- * is closed rather than reused. Closing the pool closes the idle connections at once and the others
- * as they come back. Hand-rolled because the reader needs nothing a pool library adds (validation,
- * eviction, metrics) and it keeps the store free of another dependency.
+ * A small bounded pool of connections for reads and the store's short synchronous writes (not the
+ * writer's, which has its own), so concurrent readers (a server's many clients) do not queue on one
+ * connection. At most {@code size} connections are open; a reader beyond that waits for one to come
+ * back. Connections are opened on demand and kept idle for reuse; one that failed is closed rather
+ * than reused. Closing the pool closes the idle connections at once and the others as they come
+ * back. Hand-rolled because the reader needs nothing a pool library adds (validation, eviction,
+ * metrics) and it keeps the store free of another dependency.
  */
 final class ConnectionPool {
   /** A query on a pooled connection. */
@@ -37,12 +38,42 @@ final class ConnectionPool {
    * Runs {@code use} on a connection of the pool; SQL errors become a {@link RunStoreException}.
    */
   <T> T with(Use<T> use) {
+    return run(use, "reading");
+  }
+
+  /**
+   * Runs {@code use} in a write transaction on a connection of the pool, committed when this
+   * returns; rolled back if it throws. The transaction begins as the writer's do ({@link
+   * Dialect#begin}: SQLite's {@code BEGIN IMMEDIATE}, so the busy timeout applies to taking the
+   * write lock). For the store's synchronous writes: cancel requests, API tokens.
+   */
+  <T> T inTransaction(Use<T> use) {
+    Dialect dialect = database.dialect;
+    return run(
+        c -> {
+          dialect.begin(c);
+          boolean committed = false;
+          try {
+            T result = use.on(c);
+            dialect.commit(c);
+            committed = true;
+            return result;
+          } finally {
+            if (!committed) {
+              dialect.rollback(c);
+            }
+          }
+        },
+        "writing");
+  }
+
+  private <T> T run(Use<T> use, String doing) {
     try {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RunStoreException(
-          "interrupted while waiting to read the run store " + database.display(), e);
+          "interrupted while waiting for a connection to the run store " + database.display(), e);
     }
     @Nullable Connection connection = null;
     try {
@@ -62,7 +93,7 @@ final class ConnectionPool {
         discard(connection);
       }
       throw new RunStoreException(
-          "reading the run store " + database.display() + " failed: " + e.getMessage(), e);
+          doing + " the run store " + database.display() + " failed: " + e.getMessage(), e);
     } catch (RuntimeException | Error e) {
       if (connection != null) {
         discard(connection);

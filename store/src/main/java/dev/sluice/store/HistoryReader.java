@@ -9,12 +9,13 @@ import dev.sluice.api.store.FlowRunSummary;
 import dev.sluice.api.store.FlowSummary;
 import dev.sluice.api.store.LogLine;
 import dev.sluice.api.store.RunChange;
+import dev.sluice.api.store.RunCountBucket;
+import dev.sluice.api.store.RunCountQuery;
 import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +23,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,11 +37,15 @@ import java.util.UUID;
  * writer commits), from a small pool so concurrent readers run side by side.
  */
 final class HistoryReader implements RunHistory {
-  /** Read connections at most: enough for a server's readers, few enough for SQLite's file. */
+  /**
+   * The store's pooled connections at most (reads, and the short synchronous writes of cancel
+   * requests and tokens): enough for a server's readers, few enough for SQLite's file.
+   */
   static final int POOL_SIZE = 8;
 
-  /** Task-run ids per {@code IN (...)} list, well below both databases' parameter limits. */
-  private static final int IN_CHUNK = 500;
+  private static final String TASK_COLUMNS =
+      "id, name, step_name, map_index, state_type, state_name, state_message, state_at, attempts,"
+          + " start_time, end_time, error_type, error_message, error_stack, cache_key, flow_run_id";
 
   private static final String RUN_COLUMNS =
       "id, flow_name, flow_version, state_type, state_name, state_message, state_at, start_time,"
@@ -50,8 +54,11 @@ final class HistoryReader implements RunHistory {
   private final ConnectionPool pool;
   private final CommitListeners listeners;
 
-  HistoryReader(Database database, CommitListeners listeners) {
-    this.pool = new ConnectionPool(database, POOL_SIZE);
+  /**
+   * @param pool the store's connections, closed by the store
+   */
+  HistoryReader(ConnectionPool pool, CommitListeners listeners) {
+    this.pool = pool;
     this.listeners = listeners;
   }
 
@@ -62,10 +69,6 @@ final class HistoryReader implements RunHistory {
   /** The reader's connections, for tests. */
   ConnectionPool pool() {
     return pool;
-  }
-
-  void close() {
-    pool.close();
   }
 
   @Override
@@ -125,55 +128,34 @@ final class HistoryReader implements RunHistory {
 
   @Override
   public FlowRunPage flowRunPage(FlowRunQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS + " FROM sluice_flow_runs");
-    List<Object> args = new ArrayList<>();
-    List<String> where = new ArrayList<>();
-    if (q.flowName() != null) {
-      where.add("flow_name = ?");
-      args.add(q.flowName());
-    }
-    if (!q.states().isEmpty()) {
-      String marks = marks(q.states().size());
-      where.add("(LOWER(state_name) IN (" + marks + ") OR LOWER(state_type) IN (" + marks + "))");
-      args.addAll(q.states());
-      args.addAll(q.states());
-    }
-    if (q.since() != null) {
-      where.add("start_time >= ?");
-      args.add(Micros.of(q.since()));
-    }
-    if (q.idPrefix() != null) {
-      where.add("id LIKE ?");
-      args.add(q.idPrefix().replace("%", "").replace("_", "") + "%");
-    }
-    if (!q.tags().isEmpty()) {
-      where.add(
-          "id IN (SELECT flow_run_id FROM sluice_flow_run_tags WHERE tag IN ("
-              + marks(q.tags().size())
-              + ") GROUP BY flow_run_id HAVING COUNT(*) = ?)");
-      args.addAll(q.tags());
-      args.add(q.tags().size());
-    }
-    if (q.cursor() != null) {
-      Cursor after = Cursor.decode(q.cursor());
-      where.add("(start_time < ? OR (start_time = ? AND id < ?))");
-      args.add(after.startMicros());
-      args.add(after.startMicros());
-      args.add(after.id());
-    }
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
+    String cursor = q.cursor();
+    RunCursor after = cursor == null ? null : RunCursor.decode(cursor, q.oldestFirst());
+    RunConditions where =
+        new RunConditions()
+            .flowName(q.flowName())
+            .states(q.states())
+            .startedIn(q.since(), q.until())
+            .idPrefix(q.idPrefix())
+            .text(q.text())
+            .tags(q.tags())
+            .after(after);
+    String order = q.oldestFirst() ? "ASC" : "DESC";
     // One more than asked: whether there is a next page.
-    sql.append(" ORDER BY start_time DESC, id DESC LIMIT ?");
-    args.add(q.limit() + 1);
+    String sql =
+        "SELECT "
+            + RUN_COLUMNS
+            + " FROM sluice_flow_runs"
+            + where.where()
+            + " ORDER BY start_time "
+            + order
+            + ", id "
+            + order
+            + " LIMIT ?";
     return query(
         c -> {
           List<FlowRunSummary> runs = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              s.setObject(i + 1, args.get(i));
-            }
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setInt(where.bind(s, 1), q.limit() + 1);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 runs.add(summary(rs));
@@ -184,58 +166,68 @@ final class HistoryReader implements RunHistory {
           if (runs.size() > q.limit()) {
             runs = runs.subList(0, q.limit());
             FlowRunSummary last = runs.get(runs.size() - 1);
-            next = new Cursor(Micros.of(last.startTime()), last.id().toString()).encode();
+            next =
+                new RunCursor(Micros.of(last.startTime()), last.id().toString(), q.oldestFirst())
+                    .encode();
           }
           return new FlowRunPage(withTags(c, runs), next);
         });
   }
 
-  private static String marks(int count) {
-    return String.join(", ", java.util.Collections.nCopies(count, "?"));
-  }
-
   /**
-   * A place in the run listing: the (start time, id) of the last run of a page. Encoded opaquely so
-   * clients pass it back rather than build one; its version prefix lets the form change.
+   * Counted in the database: each run's bucket is the integer {@code (start_time - from) / bucket},
+   * grouped with its state's name, so the answer's size is buckets times states, however many runs
+   * there are. The range is served by the {@code start_time} index.
    */
-  private record Cursor(long startMicros, String id) {
-    private static final String VERSION = "1:";
-
-    String encode() {
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString((VERSION + startMicros + ":" + id).getBytes(StandardCharsets.UTF_8));
+  @Override
+  public List<RunCountBucket> runCounts(RunCountQuery q) {
+    RunConditions where =
+        new RunConditions().startedIn(q.from(), q.until()).flowName(q.flowName()).tags(q.tags());
+    String sql =
+        "SELECT bucket, state_name, COUNT(*) FROM (SELECT (start_time - ?) / ? AS bucket,"
+            + " state_name FROM sluice_flow_runs"
+            + where.where()
+            + ") counted GROUP BY bucket, state_name";
+    long fromMicros = Micros.of(q.from());
+    long bucketMicros = Micros.of(q.bucket());
+    int buckets = q.buckets();
+    List<Map<String, Long>> counts = new ArrayList<>();
+    for (int i = 0; i < buckets; i++) {
+      counts.add(new HashMap<>());
     }
-
-    static Cursor decode(String text) {
-      try {
-        String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-        if (plain.startsWith(VERSION)) {
-          int colon = plain.indexOf(':', VERSION.length());
-          long start = Long.parseLong(plain.substring(VERSION.length(), colon));
-          String id = UUID.fromString(plain.substring(colon + 1)).toString();
-          return new Cursor(start, id);
-        }
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        // not one of ours: said below
-      }
-      throw new IllegalArgumentException(
-          "'"
-              + text
-              + "' is not a flow-run cursor of this store; pass a nextCursor back as it was");
+    query(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, fromMicros);
+            s.setLong(2, bucketMicros);
+            where.bind(s, 3);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                // At most buckets - 1, but for a bucket length with a sub-microsecond part,
+                // which the stored microseconds cannot divide exactly.
+                int bucket = (int) Math.min(rs.getLong(1), buckets - 1);
+                counts.get(bucket).merge(rs.getString(2), rs.getLong(3), Long::sum);
+              }
+            }
+          }
+          return counts;
+        });
+    List<RunCountBucket> result = new ArrayList<>(buckets);
+    for (int i = 0; i < buckets; i++) {
+      result.add(new RunCountBucket(q.from().plus(q.bucket().multipliedBy(i)), counts.get(i)));
     }
+    return result;
   }
 
   /** The runs with their tags, read in one query per chunk of runs. */
   private static List<FlowRunSummary> withTags(Connection c, List<FlowRunSummary> runs)
       throws SQLException {
     Map<UUID, Set<String>> tags = new HashMap<>();
-    for (int from = 0; from < runs.size(); from += IN_CHUNK) {
-      List<FlowRunSummary> chunk = runs.subList(from, Math.min(runs.size(), from + IN_CHUNK));
+    for (List<FlowRunSummary> chunk : InLists.chunks(runs)) {
       try (PreparedStatement s =
           c.prepareStatement(
               "SELECT flow_run_id, tag FROM sluice_flow_run_tags WHERE flow_run_id IN ("
-                  + marks(chunk.size())
+                  + InLists.marks(chunk.size())
                   + ")")) {
         for (int i = 0; i < chunk.size(); i++) {
           s.setString(i + 1, chunk.get(i).id().toString());
@@ -414,37 +406,13 @@ final class HistoryReader implements RunHistory {
           List<TaskRunDetail> tasks = new ArrayList<>();
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT id, name, step_name, map_index, state_type, state_name, state_message,"
-                      + " state_at, attempts, start_time, end_time, error_type, error_message,"
-                      + " error_stack, cache_key FROM sluice_task_runs WHERE flow_run_id = ?"
-                      + " ORDER BY created, id")) {
+                  "SELECT "
+                      + TASK_COLUMNS
+                      + " FROM sluice_task_runs WHERE flow_run_id = ? ORDER BY created, id")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                int mapIndex = rs.getInt(4);
-                Integer index = rs.wasNull() ? null : mapIndex;
-                long start = rs.getLong(10);
-                Instant startTime = rs.wasNull() ? null : Micros.toInstant(start);
-                long end = rs.getLong(11);
-                Instant endTime = rs.wasNull() ? null : Micros.toInstant(end);
-                String errorType = rs.getString(12);
-                tasks.add(
-                    new TaskRunDetail(
-                        UUID.fromString(rs.getString(1)),
-                        flowRunId,
-                        rs.getString(2),
-                        rs.getString(3),
-                        index,
-                        state(rs, 5),
-                        rs.getInt(9),
-                        startTime,
-                        endTime,
-                        errorType == null
-                            ? null
-                            : new TaskRunDetail.ErrorInfo(
-                                errorType, rs.getString(13), rs.getString(14)),
-                        rs.getString(15),
-                        taskHistories.getOrDefault(rs.getString(1), List.of())));
+                tasks.add(taskRun(rs, taskHistories.getOrDefault(rs.getString(1), List.of())));
               }
             }
           }
@@ -458,6 +426,100 @@ final class HistoryReader implements RunHistory {
                   history,
                   tasks,
                   idempotencyKey));
+        });
+  }
+
+  @Override
+  public Optional<TaskRunDetail> taskRun(UUID taskRunId) {
+    String id = taskRunId.toString();
+    return query(
+        c -> {
+          List<StateRecord> history = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT state_type, state_name, state_message, at FROM sluice_task_run_states"
+                      + " WHERE task_run_id = ? ORDER BY id")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                history.add(state(rs, 1));
+              }
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT " + TASK_COLUMNS + " FROM sluice_task_runs WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next() ? Optional.of(taskRun(rs, history)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /** A task run from a row of {@link #TASK_COLUMNS}, with its state history. */
+  private static TaskRunDetail taskRun(ResultSet rs, List<StateRecord> history)
+      throws SQLException {
+    int mapIndex = rs.getInt(4);
+    Integer index = rs.wasNull() ? null : mapIndex;
+    long start = rs.getLong(10);
+    Instant startTime = rs.wasNull() ? null : Micros.toInstant(start);
+    long end = rs.getLong(11);
+    Instant endTime = rs.wasNull() ? null : Micros.toInstant(end);
+    String errorType = rs.getString(12);
+    return new TaskRunDetail(
+        UUID.fromString(rs.getString(1)),
+        UUID.fromString(rs.getString(16)),
+        rs.getString(2),
+        rs.getString(3),
+        index,
+        state(rs, 5),
+        rs.getInt(9),
+        startTime,
+        endTime,
+        errorType == null
+            ? null
+            : new TaskRunDetail.ErrorInfo(errorType, rs.getString(13), rs.getString(14)),
+        rs.getString(15),
+        history);
+  }
+
+  @Override
+  public List<FlowInfo> flowVersions(String name) {
+    return query(
+        c -> {
+          Map<String, List<FlowInfo.StepInfo>> steps = new HashMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT flow_version, name, kind, upstreams FROM sluice_flow_steps"
+                      + " WHERE flow_name = ? ORDER BY flow_version, position")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                steps.computeIfAbsent(rs.getString(1), v -> new ArrayList<>()).add(step(rs, 2));
+              }
+            }
+          }
+          List<FlowInfo> versions = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT version, description, mermaid FROM sluice_flows WHERE name = ?"
+                      + " ORDER BY last_seen DESC, first_seen DESC, version DESC")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                String version = rs.getString(1);
+                versions.add(
+                    new FlowInfo(
+                        name,
+                        version,
+                        rs.getString(2),
+                        steps.getOrDefault(version, List.of()),
+                        rs.getString(3)));
+              }
+            }
+          }
+          return List.copyOf(versions);
         });
   }
 
@@ -485,18 +547,22 @@ final class HistoryReader implements RunHistory {
       s.setString(2, version);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          String upstreams = rs.getString(3);
-          steps.add(
-              new FlowInfo.StepInfo(
-                  rs.getString(1),
-                  rs.getString(2),
-                  upstreams.isEmpty()
-                      ? List.of()
-                      : Arrays.asList(upstreams.split(Statements.UPSTREAM_SEPARATOR, -1))));
+          steps.add(step(rs, 1));
         }
       }
     }
     return new FlowInfo(name, version, description, steps, mermaid);
+  }
+
+  /** A step from columns {@code name, kind, upstreams} from column {@code first} on. */
+  private static FlowInfo.StepInfo step(ResultSet rs, int first) throws SQLException {
+    String upstreams = rs.getString(first + 2);
+    return new FlowInfo.StepInfo(
+        rs.getString(first),
+        rs.getString(first + 1),
+        upstreams.isEmpty()
+            ? List.of()
+            : Arrays.asList(upstreams.split(Statements.UPSTREAM_SEPARATOR, -1)));
   }
 
   private static StateRecord state(ResultSet rs, int first) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.sluice.store;
 
 import dev.sluice.api.StateType;
+import dev.sluice.api.store.ApiTokens;
+import dev.sluice.api.store.CancelOutcome;
 import dev.sluice.api.store.LogCapture;
 import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
@@ -14,10 +16,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
-/** A run store in an SQLite file or a PostgreSQL database. */
+/**
+ * A run store in an SQLite file or a PostgreSQL database: the asynchronous writer ({@link
+ * BatchWriter}), the reader ({@link HistoryReader}) and the synchronous parts — cancel requests
+ * ({@link CancelRequests}, watched by {@link CancelWatch}) and API tokens ({@link JdbcApiTokens}) —
+ * on one pool of connections.
+ */
 final class JdbcRunStore implements RunStore {
   /** How long {@link #close()} waits for the writer to commit what is queued. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -27,12 +37,21 @@ final class JdbcRunStore implements RunStore {
   private final HistoryReader reader;
   private final Thread shutdownHook;
   private final CommitListeners listeners = new CommitListeners();
+  private final ConnectionPool pool;
+  private final CancelRequests cancels;
+  private final CancelWatch cancelWatch;
+  private final JdbcApiTokens tokens;
 
   JdbcRunStore(Database database) {
     this.database = database;
     database.prepare();
+    this.pool = new ConnectionPool(database, HistoryReader.POOL_SIZE);
     this.writer = new BatchWriter(database, listeners);
-    this.reader = new HistoryReader(database, listeners);
+    this.reader = new HistoryReader(pool, listeners);
+    this.cancels = new CancelRequests(database, pool, listeners);
+    this.cancelWatch = new CancelWatch(cancels, writer::unfinishedRuns);
+    this.tokens = new JdbcApiTokens(pool);
+    writer.onRunStarted(cancelWatch::runsChanged);
     writer.start();
     // A program that ends with System.exit (or returns from main) without closing its Sluice
     // still gets what was recorded committed; the writer thread is a daemon and would just stop.
@@ -61,6 +80,31 @@ final class JdbcRunStore implements RunStore {
   @Override
   public LogCapture captureLogs() {
     return LogCaptures.install(writer);
+  }
+
+  @Override
+  public CancelOutcome requestCancel(UUID flowRunId, String reason) {
+    return cancels.request(flowRunId, reason);
+  }
+
+  @Override
+  public Set<UUID> cancelRequested(Collection<UUID> flowRunIds) {
+    return cancels.requested(flowRunIds);
+  }
+
+  @Override
+  public void onCancelRequested(Consumer<UUID> handler) {
+    cancelWatch.handler(handler);
+  }
+
+  /** The cancel watch, for tests. */
+  CancelWatch cancelWatch() {
+    return cancelWatch;
+  }
+
+  @Override
+  public ApiTokens tokens() {
+    return tokens;
   }
 
   @Override
@@ -111,7 +155,9 @@ final class JdbcRunStore implements RunStore {
             changed.add(UUID.fromString(id));
           }
         }
-        new Statements(c).addChanges(database.dialect, changed, now);
+        try (Statements statements = new Statements(c)) {
+          statements.addChanges(database.dialect, changed, now);
+        }
         database.dialect.commit(c);
         committed = true;
       } finally {
@@ -187,9 +233,10 @@ final class JdbcRunStore implements RunStore {
   @Override
   public void close() {
     try {
+      cancelWatch.close();
       writer.close(CLOSE_TIMEOUT);
     } finally {
-      reader.close();
+      pool.close();
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
       } catch (IllegalStateException shuttingDown) {

@@ -1,7 +1,9 @@
 package dev.sluice.store;
 
 import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.LogCaptureProvider;
 import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RecordedException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -22,15 +24,15 @@ import org.slf4j.MDC;
 final class JulCapture extends Handler implements LogCapture {
   private static final Formatter MESSAGES = new SimpleFormatter();
 
-  private final BatchWriter writer;
+  private final LogCaptureProvider.Sink sink;
   private volatile boolean open = true;
 
-  private JulCapture(BatchWriter writer) {
-    this.writer = writer;
+  private JulCapture(LogCaptureProvider.Sink sink) {
+    this.sink = sink;
   }
 
-  static JulCapture install(BatchWriter writer) {
-    JulCapture capture = new JulCapture(writer);
+  static JulCapture install(LogCaptureProvider.Sink sink) {
+    JulCapture capture = new JulCapture(sink);
     Logger.getLogger("").addHandler(capture);
     return capture;
   }
@@ -44,14 +46,14 @@ final class JulCapture extends Handler implements LogCapture {
     if (runId == null) {
       return;
     }
-    UUID run = writer.activeRun(runId);
+    UUID run = sink.activeRun(runId);
     if (run == null) {
       return;
     }
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     String task = MDC.get("task_run_id");
     Throwable thrown = record.getThrown();
-    writer.log(
+    sink.log(
         new LogLine(
             run,
             task == null ? null : UUID.fromString(task),
@@ -60,7 +62,7 @@ final class JulCapture extends Handler implements LogCapture {
             String.valueOf(record.getLoggerName()),
             Thread.currentThread().getName(),
             MESSAGES.formatMessage(record),
-            thrown == null ? null : Statements.stackTrace(thrown),
+            thrown == null ? null : RecordedException.stackTraceOf(thrown),
             mdc == null ? Map.of() : mdc));
   }
 

@@ -1,7 +1,9 @@
 package dev.sluice.store;
 
 import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.LogCaptureProvider;
 import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RecordedException;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
@@ -21,18 +23,18 @@ import org.apache.logging.log4j.util.ReadOnlyStringMap;
 final class Log4j2Capture extends AbstractAppender implements LogCapture {
   private static final String NAME = "sluice-run-store";
 
-  private final BatchWriter writer;
+  private final LogCaptureProvider.Sink sink;
   private final LoggerContext context;
 
-  private Log4j2Capture(BatchWriter writer, LoggerContext context) {
+  private Log4j2Capture(LogCaptureProvider.Sink sink, LoggerContext context) {
     super(NAME, null, null, true, Property.EMPTY_ARRAY);
-    this.writer = writer;
+    this.sink = sink;
     this.context = context;
   }
 
-  static LogCapture install(BatchWriter writer) {
+  static LogCapture install(LogCaptureProvider.Sink sink) {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    Log4j2Capture capture = new Log4j2Capture(writer, context);
+    Log4j2Capture capture = new Log4j2Capture(sink, context);
     capture.start();
     Configuration configuration = context.getConfiguration();
     configuration.addAppender(capture);
@@ -48,14 +50,14 @@ final class Log4j2Capture extends AbstractAppender implements LogCapture {
     if (runId == null) {
       return;
     }
-    UUID run = writer.activeRun(runId);
+    UUID run = sink.activeRun(runId);
     if (run == null) {
       return;
     }
     String task = data.getValue("task_run_id");
     Throwable thrown = event.getThrown();
     var instant = event.getInstant();
-    writer.log(
+    sink.log(
         new LogLine(
             run,
             task == null ? null : UUID.fromString(task),
@@ -64,7 +66,7 @@ final class Log4j2Capture extends AbstractAppender implements LogCapture {
             String.valueOf(event.getLoggerName()),
             String.valueOf(event.getThreadName()),
             event.getMessage() == null ? "" : event.getMessage().getFormattedMessage(),
-            thrown == null ? null : Statements.stackTrace(thrown),
+            thrown == null ? null : RecordedException.stackTraceOf(thrown),
             data.toMap()));
   }
 

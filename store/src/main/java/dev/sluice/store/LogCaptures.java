@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.LogCaptureProvider;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,26 +10,29 @@ import org.slf4j.LoggerFactory;
  * Attaches a capture to the logging backend the application bound to SLF4J. SLF4J itself has no
  * hook for this, so each supported backend gets its own: a Logback appender on the root logger, or
  * a {@code java.util.logging} handler on the root logger (slf4j-jdk14). Any other binding is
- * reported once at WARN and not captured.
+ * reported once at WARN and not captured. Lines go to a {@link LogCaptureProvider.Sink}: this
+ * store's writer ({@link JdbcRunStore#captureLogs}), or another store's recorder through {@link
+ * StoreLogCaptureProvider}.
  */
 final class LogCaptures {
   private static final Logger log = LoggerFactory.getLogger(LogCaptures.class);
 
   private LogCaptures() {}
 
-  static LogCapture install(BatchWriter writer) {
+  /** Attaches a capture of the lines of {@code sink}'s runs to the bound backend. */
+  static LogCapture install(LogCaptureProvider.Sink sink) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     String binding = factory.getClass().getName();
     if (binding.startsWith("ch.qos.logback.classic.")
         && present("ch.qos.logback.core.UnsynchronizedAppenderBase")) {
-      return LogbackCapture.install(factory, writer);
+      return LogbackCapture.install(factory, sink);
     }
     if (binding.equals("org.apache.logging.slf4j.Log4jLoggerFactory")
         && present("org.apache.logging.log4j.core.LoggerContext")) {
-      return Log4j2Capture.install(writer);
+      return Log4j2Capture.install(sink);
     }
     if (binding.equals("org.slf4j.jul.JDK14LoggerFactory")) {
-      return JulCapture.install(writer);
+      return JulCapture.install(sink);
     }
     log.warn(
         "the run store cannot capture log lines from the SLF4J binding {}; task logs are not"

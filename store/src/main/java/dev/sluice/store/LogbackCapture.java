@@ -6,28 +6,29 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.LogCaptureProvider;
 import dev.sluice.api.store.LogLine;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.ILoggerFactory;
 
 /**
- * A Logback appender on the root logger that hands the lines of the writer's runs to it. It sees
- * what the user's Logback configuration lets through to the root logger.
+ * A Logback appender on the root logger that hands the lines of the sink's runs to it. It sees what
+ * the user's Logback configuration lets through to the root logger.
  */
 final class LogbackCapture extends UnsynchronizedAppenderBase<ILoggingEvent> implements LogCapture {
-  private final BatchWriter writer;
+  private final LogCaptureProvider.Sink sink;
   private final ch.qos.logback.classic.Logger root;
 
-  private LogbackCapture(BatchWriter writer, ch.qos.logback.classic.Logger root) {
-    this.writer = writer;
+  private LogbackCapture(LogCaptureProvider.Sink sink, ch.qos.logback.classic.Logger root) {
+    this.sink = sink;
     this.root = root;
   }
 
-  static LogCapture install(ILoggerFactory factory, BatchWriter writer) {
+  static LogCapture install(ILoggerFactory factory, LogCaptureProvider.Sink sink) {
     LoggerContext context = (LoggerContext) factory;
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    LogbackCapture capture = new LogbackCapture(writer, root);
+    LogbackCapture capture = new LogbackCapture(sink, root);
     capture.setContext(context);
     capture.setName("sluice-run-store");
     capture.start();
@@ -42,13 +43,13 @@ final class LogbackCapture extends UnsynchronizedAppenderBase<ILoggingEvent> imp
     if (runId == null) {
       return;
     }
-    UUID run = writer.activeRun(runId);
+    UUID run = sink.activeRun(runId);
     if (run == null) {
       return;
     }
     String task = mdc.get("task_run_id");
     IThrowableProxy thrown = event.getThrowableProxy();
-    writer.log(
+    sink.log(
         new LogLine(
             run,
             task == null ? null : UUID.fromString(task),

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +11,12 @@ final class Micros {
   static long of(Instant instant) {
     return Math.addExact(
         Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+
+  /** A length of time in microseconds (sub-microsecond parts dropped). */
+  static long of(Duration duration) {
+    return Math.addExact(
+        Math.multiplyExact(duration.getSeconds(), 1_000_000L), duration.getNano() / 1_000);
   }
 
   static @Nullable Long ofNullable(@Nullable Instant instant) {

@@ -3,19 +3,22 @@ package dev.sluice.store;
 import dev.sluice.api.State;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.LogLine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** The writer's prepared statements, on its connection. The SQL runs on SQLite and PostgreSQL. */
-final class Statements {
+/**
+ * The prepared statements of write transactions, on one connection: the writer's, kept for as long
+ * as its connection, or those of one synchronous write (closed with it). The SQL runs on SQLite and
+ * PostgreSQL.
+ */
+final class Statements implements AutoCloseable {
   /** Separates the upstream names of a step in {@code sluice_flow_steps.upstreams}. */
   static final String UPSTREAM_SEPARATOR = "\u001f";
 
@@ -28,6 +31,7 @@ final class Statements {
   final PreparedStatement taskState;
   final PreparedStatement taskUpsert;
   final PreparedStatement log;
+  final PreparedStatement ingestClaim;
 
   Statements(Connection connection) throws SQLException {
     this.connection = connection;
@@ -82,6 +86,26 @@ final class Statements {
         connection.prepareStatement(
             "INSERT INTO sluice_logs (flow_run_id, task_run_id, at, level, logger, thread,"
                 + " message, throwable, mdc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ingestClaim =
+        connection.prepareStatement(
+            "INSERT INTO sluice_ingest_sources (source, last_sequence, at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (source) DO UPDATE SET last_sequence = excluded.last_sequence,"
+                + " at = excluded.at"
+                + " WHERE sluice_ingest_sources.last_sequence < excluded.last_sequence");
+  }
+
+  /**
+   * Claims place {@code sequence} of {@code source}'s record batches for the transaction: true when
+   * it is above the last one stored (now it is the last), false for a repeat. One statement reads
+   * and moves the source's last sequence, so two transactions claiming the same batch at once
+   * (PostgreSQL: the second waits for the first's row, then finds the sequence taken) store it
+   * once.
+   */
+  boolean claimIngest(String source, long sequence, long at) throws SQLException {
+    ingestClaim.setString(1, source);
+    ingestClaim.setLong(2, sequence);
+    ingestClaim.setLong(3, at);
+    return ingestClaim.executeUpdate() > 0;
   }
 
   /**
@@ -190,6 +214,24 @@ final class Statements {
     changeInsert.executeBatch();
   }
 
+  /** Closes the statements; the connection stays open. */
+  @Override
+  public void close() throws SQLException {
+    for (PreparedStatement statement :
+        List.of(
+            flowRunInsert,
+            tagInsert,
+            changeInsert,
+            flowRunUpdate,
+            flowState,
+            taskState,
+            taskUpsert,
+            log,
+            ingestClaim)) {
+      statement.close();
+    }
+  }
+
   /** Binds an id that may be null. */
   static void setUuid(PreparedStatement statement, int index, @Nullable UUID id)
       throws SQLException {
@@ -198,14 +240,5 @@ final class Statements {
     } else {
       statement.setString(index, id.toString());
     }
-  }
-
-  /** The text a throwable is stored as: its stack trace, causes included. */
-  static String stackTrace(Throwable error) {
-    StringWriter out = new StringWriter();
-    try (PrintWriter writer = new PrintWriter(out)) {
-      error.printStackTrace(writer);
-    }
-    return out.toString();
   }
 }

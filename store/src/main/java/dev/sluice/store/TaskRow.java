@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.store.RecordedException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -102,9 +103,10 @@ final class TaskRow {
       upsert.setNull(i++, Types.VARCHAR);
       upsert.setNull(i++, Types.VARCHAR);
     } else {
-      upsert.setString(i++, e.getClass().getName());
-      upsert.setString(i++, e.getMessage() == null ? "" : e.getMessage());
-      upsert.setString(i++, Statements.stackTrace(e));
+      // An error that travelled from another process is stored as its original.
+      upsert.setString(i++, RecordedException.typeOf(e));
+      upsert.setString(i++, RecordedException.messageOf(e));
+      upsert.setString(i++, RecordedException.stackTraceOf(e));
     }
     if (cacheKey == null) {
       upsert.setNull(i++, Types.VARCHAR);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunStart;
 import dev.sluice.api.store.LogCapture;
+import dev.sluice.api.store.LogCaptureProvider;
 import dev.sluice.api.store.LogLine;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
@@ -14,9 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -107,5 +111,42 @@ class LogCaptureTest {
       assertThat(lines.get(2).logger()).isEqualTo("logback.task");
       assertThat(store.history().logs(unknown, 0, 100)).isEmpty();
     }
+  }
+
+  @Test
+  void theRegisteredProviderCapturesIntoAnySinkTheLinesOfItsRunsOnly() {
+    List<LogCaptureProvider> providers =
+        ServiceLoader.load(LogCaptureProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList();
+    assertThat(providers).singleElement().isInstanceOf(StoreLogCaptureProvider.class);
+    UUID run = UUID.randomUUID();
+    List<LogLine> received = new CopyOnWriteArrayList<>();
+    LogCaptureProvider.Sink sink =
+        new LogCaptureProvider.Sink() {
+          @Override
+          public @Nullable UUID activeRun(String flowRunId) {
+            return flowRunId.equals(run.toString()) ? run : null;
+          }
+
+          @Override
+          public void log(LogLine line) {
+            received.add(line);
+          }
+        };
+    try (LogCapture capture = providers.get(0).install(sink)) {
+      assertThat(capture.backend()).isEqualTo("logback");
+      MDC.put("flow_run_id", run.toString());
+      LoggerFactory.getLogger("client.task").warn("to the sink");
+      MDC.put("flow_run_id", UUID.randomUUID().toString());
+      LoggerFactory.getLogger("client.task").warn("not its run");
+    } finally {
+      MDC.clear();
+    }
+    MDC.put("flow_run_id", run.toString());
+    LoggerFactory.getLogger("client.task").warn("after close");
+    MDC.clear();
+    assertThat(received).extracting(LogLine::message).containsExactly("to the sink");
+    assertThat(received.get(0).flowRunId()).isEqualTo(run);
   }
 }

@@ -7,14 +7,21 @@ import dev.sluice.api.FlowRunEvent;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
 import dev.sluice.api.TaskRunEvent;
+import dev.sluice.api.store.ApiToken;
+import dev.sluice.api.store.ApiTokens;
+import dev.sluice.api.store.CancelOutcome;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunPage;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunStart;
 import dev.sluice.api.store.FlowRunSummary;
+import dev.sluice.api.store.IngestBatch;
 import dev.sluice.api.store.LogLine;
+import dev.sluice.api.store.RecordedException;
 import dev.sluice.api.store.RunChange;
+import dev.sluice.api.store.RunCountBucket;
+import dev.sluice.api.store.RunCountQuery;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.StateRecord;
@@ -681,5 +688,783 @@ abstract class RunStoreContract {
         .isEqualTo("Running");
     assertThat(store.history().flowRun(elsewhere).orElseThrow().run().state().name())
         .isEqualTo("Running");
+  }
+
+  // ---- record batches of other processes (RunRecorder.ingest)
+
+  /**
+   * A run's records as the engine makes them: start, states of the run, of a task that fails and of
+   * a cached map element, and log lines.
+   */
+  List<Object> runRecords(UUID run, UUID task, UUID element, Throwable error) {
+    return List.of(
+        new FlowRunStart(
+            run,
+            FLOW,
+            "{\"day\":\"tue\"}",
+            null,
+            null,
+            t0,
+            RunOwner.current(),
+            "nightly",
+            Set.of("prod", "eu"),
+            null),
+        new FlowRunEvent(run, "etl", null, State.PENDING, State.RUNNING, t0.plusMillis(1), 1),
+        new TaskRunEvent(run, "etl", task, "extract", null, State.PENDING, t0.plusMillis(2), 0),
+        new TaskRunEvent(
+            run, "etl", task, "extract", State.PENDING, State.RUNNING, t0.plusMillis(3), 1),
+        new LogLine(
+            run,
+            task,
+            t0.plusMillis(4),
+            "WARN",
+            "app.Extract",
+            "worker-2",
+            "slow disk",
+            null,
+            Map.of("flow_run_id", run.toString())),
+        new TaskRunEvent(
+            run,
+            "etl",
+            task,
+            "extract",
+            State.RUNNING,
+            new State.Failed(error),
+            t0.plusMillis(5),
+            1),
+        new TaskRunEvent(
+            run,
+            "etl",
+            element,
+            "load[0]",
+            null,
+            State.PENDING,
+            t0.plusMillis(6),
+            0,
+            null,
+            "load",
+            0),
+        new TaskRunEvent(
+            run,
+            "etl",
+            element,
+            "load[0]",
+            State.PENDING,
+            new State.Cached("k1", "disk"),
+            t0.plusMillis(7),
+            0,
+            "k1",
+            "load",
+            0),
+        new LogLine(
+            run, null, t0.plusMillis(8), "INFO", "sluice", "main", "finished", null, Map.of()),
+        new FlowRunEvent(
+            run, "etl", null, State.RUNNING, new State.Failed(error), t0.plusMillis(9), 1));
+  }
+
+  /** Hands {@code records} to the recorder one by one, as the engine does. */
+  void record(List<Object> records) {
+    for (Object record : records) {
+      switch (record) {
+        case FlowRunStart start -> store.recorder().flowRunStarted(start);
+        case FlowRunEvent event -> store.recorder().flowRunStateChanged(event);
+        case TaskRunEvent event -> store.recorder().taskRunStateChanged(event);
+        case LogLine line -> store.recorder().log(line);
+        default -> throw new IllegalArgumentException(String.valueOf(record));
+      }
+    }
+  }
+
+  @Test
+  void anIngestedBatchReadsBackLikeTheSameRecordsHandedOverDirectly() {
+    IllegalStateException boom = new IllegalStateException("disk full");
+    UUID direct = UUID.randomUUID();
+    UUID directTask = UUID.randomUUID();
+    record(runRecords(direct, directTask, UUID.randomUUID(), boom));
+    UUID ingested = UUID.randomUUID();
+    UUID ingestedTask = UUID.randomUUID();
+    store
+        .recorder()
+        .ingest(
+            new IngestBatch(
+                "agent-1", 1, runRecords(ingested, ingestedTask, UUID.randomUUID(), boom)));
+    flush();
+
+    FlowRunDetail a = store.history().flowRun(direct).orElseThrow();
+    FlowRunDetail b = store.history().flowRun(ingested).orElseThrow();
+    assertThat(b.taskRuns()).hasSize(2);
+    assertThat(b)
+        .usingRecursiveComparison()
+        .ignoringFields("run.id", "taskRuns.id", "taskRuns.flowRunId")
+        .isEqualTo(a);
+    assertThat(b.taskRuns()).allSatisfy(t -> assertThat(t.flowRunId()).isEqualTo(ingested));
+    assertThat(logsWithoutIds(ingested, ingestedTask))
+        .hasSize(2)
+        .isEqualTo(logsWithoutIds(direct, directTask));
+  }
+
+  /** A run's log lines with its ids (and the stored sequence) replaced by placeholders. */
+  List<String> logsWithoutIds(UUID run, UUID task) {
+    return store.history().logs(run, 0, 100).stream()
+        .map(l -> l.line().toString().replace(run.toString(), "RUN").replace(task.toString(), "T"))
+        .toList();
+  }
+
+  @Test
+  void aBatchIngestedTwiceOrOutOfOrderIsStoredOnce() {
+    long before = lastChange();
+    UUID run = UUID.randomUUID();
+    UUID task = UUID.randomUUID();
+    IngestBatch first =
+        new IngestBatch("agent-1", 1, runRecords(run, task, UUID.randomUUID(), new Error("x")));
+    store.recorder().ingest(first);
+    store.recorder().ingest(first); // in the same write
+    flush();
+    store.recorder().ingest(first); // in a later one: the sender retried after a lost answer
+    UUID later = UUID.randomUUID();
+    store
+        .recorder()
+        .ingest(
+            new IngestBatch(
+                "agent-1",
+                3,
+                List.of(new FlowRunStart(later, FLOW, "{}", null, null, t0, RunOwner.current()))));
+    UUID skipped = UUID.randomUUID();
+    store // 2 arrives after 3: at or below the last stored, so a repeat
+        .recorder()
+        .ingest(
+            new IngestBatch(
+                "agent-1",
+                2,
+                List.of(
+                    new FlowRunStart(skipped, FLOW, "{}", null, null, t0, RunOwner.current()))));
+    UUID otherSource = UUID.randomUUID();
+    store // sequences are per source
+        .recorder()
+        .ingest(
+            new IngestBatch(
+                "agent-2",
+                1,
+                List.of(
+                    new FlowRunStart(
+                        otherSource, FLOW, "{}", null, null, t0, RunOwner.current()))));
+    flush();
+
+    FlowRunDetail detail = store.history().flowRun(run).orElseThrow();
+    assertThat(detail.history())
+        .extracting(StateRecord::name)
+        .containsExactly("Pending", "Running", "Failed");
+    assertThat(detail.taskRuns())
+        .filteredOn(t -> t.id().equals(task))
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.history())
+                    .extracting(StateRecord::name)
+                    .containsExactly("Pending", "Running", "Failed"));
+    assertThat(store.history().logs(run, 0, 100))
+        .extracting(l -> l.line().message())
+        .containsExactly("slow disk", "finished");
+    assertThat(store.history().flowRun(later)).isPresent();
+    assertThat(store.history().flowRun(skipped)).isEmpty();
+    assertThat(store.history().flowRun(otherSource)).isPresent();
+    // The repeats changed nothing, so the feed names each stored run in one entry.
+    assertThat(store.history().changesAfter(before, 100))
+        .extracting(RunChange::flowRunId)
+        .containsExactlyInAnyOrder(run, later, otherSource);
+  }
+
+  @Test
+  void aBatchIngestedByTwoStoresOnOneDatabaseIsStoredOnce() throws Exception {
+    UUID run = UUID.randomUUID();
+    IngestBatch batch =
+        new IngestBatch(
+            "agent-1", 7, runRecords(run, UUID.randomUUID(), UUID.randomUUID(), new Error()));
+    try (RunStore other = reopen()) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> senders = new ArrayList<>();
+      for (RunStore s : List.of(store, other)) {
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  s.recorder().ingest(batch);
+                  s.recorder().flush(Duration.ofSeconds(30));
+                });
+        t.start();
+        senders.add(t);
+      }
+      go.countDown();
+      for (Thread t : senders) {
+        t.join();
+      }
+    }
+    assertThat(store.history().flowRun(run).orElseThrow().history())
+        .extracting(StateRecord::name)
+        .containsExactly("Pending", "Running", "Failed");
+    assertThat(store.history().logs(run, 0, 100)).hasSize(2);
+  }
+
+  // ---- errors from other processes (RecordedException)
+
+  @Test
+  void aRecordedErrorIsStoredAsTheOriginalNotAsItsCarrier() {
+    UUID run = start(RunOwner.current());
+    UUID task = UUID.randomUUID();
+    RecordedException remote =
+        new RecordedException(
+            "java.io.IOException",
+            "disk",
+            "java.io.IOException: disk\n\tat remote.Job(Job.java:3)\n");
+    task(run, task, "extract", null, State.RUNNING, 1, 1);
+    task(run, task, "extract", State.RUNNING, new State.Failed(remote), 2, 1);
+    store
+        .recorder()
+        .flowRunStateChanged(
+            new FlowRunEvent(
+                run, "etl", null, State.RUNNING, new State.Failed(remote), t0.plusMillis(3), 1));
+    flush();
+
+    FlowRunDetail detail = store.history().flowRun(run).orElseThrow();
+    TaskRunDetail.ErrorInfo error = detail.taskRuns().get(0).error();
+    assertThat(error).isNotNull();
+    assertThat(error.type()).isEqualTo("java.io.IOException");
+    assertThat(error.message()).isEqualTo("disk");
+    assertThat(error.stackTrace())
+        .isEqualTo("java.io.IOException: disk\n\tat remote.Job(Job.java:3)\n");
+    assertThat(detail.run().state().message()).isEqualTo("IOException: disk");
+    assertThat(store.history().taskRun(task).orElseThrow().error()).isEqualTo(error);
+  }
+
+  // ---- reads: flow versions, one task run, run counts
+
+  @Test
+  void everyVersionOfAFlowIsListedLastSeenFirstWithItsSteps() {
+    FlowInfo v1 =
+        new FlowInfo(
+            "etl",
+            "1",
+            "first",
+            List.of(new FlowInfo.StepInfo("only", FlowInfo.StepInfo.TASK, List.of())),
+            "flowchart LR\n  s0");
+    store
+        .recorder()
+        .flowRunStarted(
+            new FlowRunStart(UUID.randomUUID(), v1, "{}", null, null, t0, RunOwner.current()));
+    t0 = t0.plusSeconds(10);
+    start(RunOwner.current()); // FLOW, version 2
+    flush();
+
+    assertThat(store.history().flowVersions("etl")).containsExactly(FLOW, v1);
+    assertThat(store.history().flowVersions("other")).isEmpty();
+  }
+
+  @Test
+  void oneTaskRunIsReadWithItsHistory() {
+    UUID run = start(RunOwner.current());
+    UUID task = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    element(run, task, "load", 2, null, State.PENDING, 1);
+    task(run, other, "extract", null, State.RUNNING, 2, 1);
+    element(run, task, "load", 2, State.PENDING, State.RUNNING, 3);
+    flush();
+    element(run, task, "load", 2, State.RUNNING, State.COMPLETED, 4);
+    flush();
+
+    TaskRunDetail read = store.history().taskRun(task).orElseThrow();
+    assertThat(read)
+        .isEqualTo(
+            store.history().flowRun(run).orElseThrow().taskRuns().stream()
+                .filter(t -> t.id().equals(task))
+                .findFirst()
+                .orElseThrow());
+    assertThat(read.flowRunId()).isEqualTo(run);
+    assertThat(read.stepName()).isEqualTo("load");
+    assertThat(read.mapIndex()).isEqualTo(2);
+    assertThat(read.endTime()).isEqualTo(t0.plusMillis(4));
+    assertThat(read.history())
+        .extracting(StateRecord::name)
+        .containsExactly("Pending", "Running", "Completed");
+    assertThat(store.history().taskRun(UUID.randomUUID())).isEmpty();
+  }
+
+  /** A run of flow {@code FLOW} started {@code at}, with tags, left in state {@code state}. */
+  UUID runAt(Instant at, State state, Set<String> tags) {
+    UUID run = UUID.randomUUID();
+    store
+        .recorder()
+        .flowRunStarted(
+            new FlowRunStart(
+                run, FLOW, "{}", null, null, at, RunOwner.current(), null, tags, null));
+    if (state != State.PENDING) {
+      store
+          .recorder()
+          .flowRunStateChanged(
+              new FlowRunEvent(run, "etl", null, State.PENDING, state, at.plusMillis(1), 1));
+    }
+    return run;
+  }
+
+  @Test
+  void runCountsCountEachBucketByStateWithEmptyBucketsAndAddUp() {
+    Instant from = t0.truncatedTo(ChronoUnit.MINUTES);
+    Duration minute = Duration.ofMinutes(1);
+    runAt(from.minusMillis(1), State.COMPLETED, Set.of()); // before the range
+    runAt(from, State.COMPLETED, Set.of("prod"));
+    runAt(from.plusSeconds(30), State.COMPLETED, Set.of());
+    runAt(from.plusSeconds(59), new State.Failed(new Error()), Set.of("prod"));
+    runAt(from.plusSeconds(150), State.RUNNING, Set.of("prod", "eu")); // the third bucket
+    runAt(from.plusSeconds(239), State.PENDING, Set.of());
+    runAt(from.plusSeconds(240), State.COMPLETED, Set.of()); // at `until`: outside
+    flush();
+
+    RunCountQuery all = new RunCountQuery(from, from.plusSeconds(240), minute, null, Set.of());
+    List<RunCountBucket> buckets = store.history().runCounts(all);
+    assertThat(buckets)
+        .extracting(RunCountBucket::start)
+        .containsExactly(from, from.plus(minute), from.plusSeconds(120), from.plusSeconds(180));
+    assertThat(buckets.get(0).counts()).isEqualTo(Map.of("Completed", 2L, "Failed", 1L));
+    assertThat(buckets.get(1).counts()).isEmpty();
+    assertThat(buckets.get(2).counts()).isEqualTo(Map.of("Running", 1L));
+    assertThat(buckets.get(3).counts()).isEqualTo(Map.of("Pending", 1L));
+    assertThat(buckets.stream().mapToLong(RunCountBucket::total).sum())
+        .isEqualTo(
+            store
+                .history()
+                .flowRuns(FlowRunQuery.recent(100).withSince(from).withUntil(from.plusSeconds(240)))
+                .size());
+
+    // The last bucket may end after `until`.
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(
+                        from, from.plusSeconds(150), Duration.ofSeconds(100), null, Set.of())))
+        .extracting(RunCountBucket::total)
+        .containsExactly(3L, 0L);
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(from, from.plusSeconds(240), minute, null, Set.of("prod"))))
+        .extracting(RunCountBucket::total)
+        .containsExactly(2L, 0L, 1L, 0L);
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(
+                        from, from.plusSeconds(240), minute, null, Set.of("prod", "eu"))))
+        .extracting(RunCountBucket::total)
+        .containsExactly(0L, 0L, 1L, 0L);
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(from, from.plusSeconds(240), minute, "other", Set.of())))
+        .hasSize(4)
+        .allSatisfy(b -> assertThat(b.total()).isZero());
+  }
+
+  // ---- the listing: time range, text, both orders
+
+  @Test
+  void theListingFiltersByTimeRangeAndTextAndRunsOldestFirstOnRequest() {
+    UUID early = runAt(t0, State.COMPLETED, Set.of());
+    UUID named = UUID.randomUUID();
+    store
+        .recorder()
+        .flowRunStarted(
+            new FlowRunStart(
+                named,
+                FLOW,
+                "{}",
+                null,
+                null,
+                t0.plusSeconds(1),
+                RunOwner.current(),
+                "Nightly Backfill",
+                Set.of(),
+                null));
+    UUID late = runAt(t0.plusSeconds(2), State.COMPLETED, Set.of());
+    flush();
+
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withUntil(t0.plusSeconds(2))))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(named, early);
+    assertThat(
+            store
+                .history()
+                .flowRuns(
+                    FlowRunQuery.recent(10)
+                        .withSince(t0.plusSeconds(1))
+                        .withUntil(t0.plusSeconds(2))))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(named);
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withText("backfill")))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(named);
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withText("NIGHTLY b")))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(named);
+    String idStart = late.toString().substring(0, 8);
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withText(idStart)))
+        .extracting(FlowRunSummary::id)
+        .contains(late);
+    assertThat(
+            store
+                .history()
+                .flowRuns(
+                    FlowRunQuery.recent(10).withText(idStart.toUpperCase(java.util.Locale.ROOT))))
+        .extracting(FlowRunSummary::id)
+        .contains(late);
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withText("  ")))
+        .hasSize(3); // blank text: no filter
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(10).withOldestFirst(true)))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(early, named, late);
+  }
+
+  @Test
+  void pagingInEitherOrderShowsEveryRunThatExistedOnceWhileRunsAreAddedBetweenPages() {
+    for (boolean oldestFirst : List.of(false, true)) {
+      List<UUID> existing = new ArrayList<>();
+      Instant base = t0.plusSeconds(oldestFirst ? 1_000 : 0);
+      for (int i = 0; i < 30; i++) {
+        // every third run shares its start time with the one before
+        existing.add(
+            runAt(base.plusMillis(i - i / 3), State.RUNNING, Set.of("paged-" + oldestFirst)));
+      }
+      flush();
+      FlowRunQuery query =
+          FlowRunQuery.recent(4)
+              .withTags(Set.of("paged-" + oldestFirst))
+              .withOldestFirst(oldestFirst);
+      List<UUID> seen = new ArrayList<>();
+      List<Instant> existingStarts = new ArrayList<>();
+      FlowRunPage page = store.history().flowRunPage(query);
+      for (int pages = 0; ; pages++) {
+        assertThat(pages).as("pages").isLessThan(100);
+        assertThat(page.items()).hasSizeLessThanOrEqualTo(4);
+        for (FlowRunSummary r : page.items()) {
+          seen.add(r.id());
+          if (existing.contains(r.id())) {
+            existingStarts.add(r.startTime());
+          }
+        }
+        if (page.nextCursor() == null) {
+          break;
+        }
+        // Between pages: a run older than all, one newer than all, one at the page's last start.
+        Set<String> tags = Set.of("paged-" + oldestFirst);
+        runAt(base.minusSeconds(100 + pages), State.RUNNING, tags);
+        runAt(base.plusSeconds(100 + pages), State.RUNNING, tags);
+        runAt(page.items().get(page.items().size() - 1).startTime(), State.RUNNING, tags);
+        flush();
+        page = store.history().flowRunPage(query.withCursor(page.nextCursor()));
+      }
+      assertThat(seen).as("oldest first: %s", oldestFirst).doesNotHaveDuplicates();
+      assertThat(seen.stream().filter(existing::contains).toList())
+          .as("oldest first: %s", oldestFirst)
+          .containsExactlyInAnyOrderElementsOf(existing);
+      if (oldestFirst) {
+        assertThat(existingStarts).isSorted();
+      } else {
+        assertThat(existingStarts.reversed()).isSorted();
+      }
+    }
+  }
+
+  @Test
+  void aCursorOfTheListingInTheOtherOrderIsRefused() {
+    for (int i = 0; i < 3; i++) {
+      runAt(t0.plusMillis(i), State.RUNNING, Set.of());
+    }
+    flush();
+    String newest = store.history().flowRunPage(FlowRunQuery.recent(1)).nextCursor();
+    String oldest =
+        store.history().flowRunPage(FlowRunQuery.recent(1).withOldestFirst(true)).nextCursor();
+    assertThat(newest).isNotNull();
+    assertThat(oldest).isNotNull();
+    assertThatThrownBy(
+            () ->
+                store
+                    .history()
+                    .flowRunPage(FlowRunQuery.recent(1).withOldestFirst(true).withCursor(newest)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("newest");
+    assertThatThrownBy(() -> store.history().flowRunPage(FlowRunQuery.recent(1).withCursor(oldest)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("oldest");
+    assertThat(
+            store
+                .history()
+                .flowRunPage(FlowRunQuery.recent(1).withOldestFirst(true).withCursor(oldest))
+                .items())
+        .hasSize(1);
+  }
+
+  @Test
+  void sqlMetacharactersInTextFlowNameAndTagsMatchLiterallyAndBreakNothing() {
+    List<String> names =
+        List.of(
+            "it's", "100%", "100 percent", "a_b", "aXb", "x;--", "back\\slash", "bang!", "plain");
+    Map<String, UUID> byName = new java.util.HashMap<>();
+    for (String name : names) {
+      UUID run = UUID.randomUUID();
+      byName.put(name, run);
+      store
+          .recorder()
+          .flowRunStarted(
+              new FlowRunStart(
+                  run,
+                  FLOW,
+                  "{}",
+                  null,
+                  null,
+                  t0,
+                  RunOwner.current(),
+                  name,
+                  Set.of("t:" + name),
+                  null));
+    }
+    FlowInfo odd = new FlowInfo("e%l'_;--\\", "", "", List.of(), "");
+    UUID oddRun = UUID.randomUUID();
+    store
+        .recorder()
+        .flowRunStarted(new FlowRunStart(oddRun, odd, "{}", null, null, t0, RunOwner.current()));
+    flush();
+
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("'", "it's");
+    expected.put("%", "100%");
+    expected.put("100%", "100%");
+    expected.put("_", "a_b");
+    expected.put("a_b", "a_b");
+    expected.put(";--", "x;--");
+    expected.put("\\", "back\\slash");
+    expected.put("!", "bang!");
+    expected.put("PLAIN", "plain");
+    expected.forEach(
+        (text, name) ->
+            assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withText(text)))
+                .as("text %s", text)
+                .extracting(FlowRunSummary::id)
+                .containsExactly(byName.get(name)));
+    for (String name : names) {
+      assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withTags(Set.of("t:" + name))))
+          .as("tag %s", name)
+          .extracting(FlowRunSummary::id)
+          .containsExactly(byName.get(name));
+    }
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withTags(Set.of("t:%"))))
+        .isEmpty();
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withFlowName(odd.name())))
+        .extracting(FlowRunSummary::id)
+        .containsExactly(oddRun);
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withFlowName("e_l'%;--\\")))
+        .isEmpty();
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(100).withIdPrefix("%"))).isEmpty();
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(
+                        t0, t0.plusSeconds(1), Duration.ofSeconds(1), odd.name(), Set.of("t:%"))))
+        .singleElement()
+        .satisfies(b -> assertThat(b.total()).isZero());
+    assertThat(
+            store
+                .history()
+                .runCounts(
+                    new RunCountQuery(
+                        t0, t0.plusSeconds(1), Duration.ofSeconds(1), odd.name(), Set.of())))
+        .singleElement()
+        .satisfies(b -> assertThat(b.total()).isEqualTo(1));
+    assertThat(store.history().flowVersions(odd.name())).containsExactly(odd);
+    // Nothing was dropped or broken on the way.
+    assertThat(store.history().flowRuns(FlowRunQuery.recent(100))).hasSize(names.size() + 1);
+  }
+
+  // ---- cancel requests
+
+  @Test
+  void aCancelRequestedThroughAnotherStoreReachesTheHandlerOfTheStoreRecordingTheRun()
+      throws Exception {
+    BlockingQueue<UUID> cancelled = new LinkedBlockingQueue<>();
+    store.onCancelRequested(cancelled::add);
+    UUID run = start(RunOwner.current());
+    UUID other = start(RunOwner.current());
+    flush();
+    try (RunStore server = reopen()) {
+      assertThat(server.requestCancel(run, "cancelled by the server"))
+          .isEqualTo(CancelOutcome.REQUESTED);
+      assertThat(server.cancelRequested(List.of(run, other, UUID.randomUUID())))
+          .containsExactly(run);
+      assertThat(cancelled.poll(30, TimeUnit.SECONDS)).isEqualTo(run);
+      // A second request is stored again, but the handler is told once per run.
+      assertThat(server.requestCancel(run, "again")).isEqualTo(CancelOutcome.REQUESTED);
+      assertThat(server.requestCancel(other, "the other")).isEqualTo(CancelOutcome.REQUESTED);
+      assertThat(cancelled.poll(30, TimeUnit.SECONDS)).isEqualTo(other);
+      assertThat(cancelled).isEmpty();
+      // The request is the engine's to act on: the run is unchanged until it records Cancelled.
+      assertThat(server.history().flowRun(run).orElseThrow().run().state().name())
+          .isEqualTo("Running");
+      store
+          .recorder()
+          .flowRunStateChanged(
+              new FlowRunEvent(
+                  run,
+                  "etl",
+                  null,
+                  State.RUNNING,
+                  new State.Cancelled("cancelled by the server"),
+                  t0.plusMillis(5),
+                  1));
+      flush();
+      assertThat(server.cancelRequested(List.of(run, other))).containsExactly(other);
+      assertThat(server.requestCancel(run, "too late")).isEqualTo(CancelOutcome.ALREADY_FINAL);
+      assertThat(server.requestCancel(UUID.randomUUID(), "who?"))
+          .isEqualTo(CancelOutcome.NOT_FOUND);
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsIsKeptAndTheWatchRunsOnlyWhileRunsAreRecorded() throws Exception {
+    CancelWatch watch = ((JdbcRunStore) store).cancelWatch();
+    CountDownLatch called = new CountDownLatch(2);
+    store.onCancelRequested(
+        id -> {
+          called.countDown();
+          throw new IllegalStateException("a handler that fails");
+        });
+    assertThat(watch.watching()).isFalse(); // no run recorded: no thread, no query
+    UUID first = start(RunOwner.current());
+    UUID second = start(RunOwner.current());
+    assertThat(watch.watching()).isTrue();
+    flush();
+    store.requestCancel(first, "one");
+    store.requestCancel(second, "two");
+    assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+    for (UUID run : List.of(first, second)) {
+      store
+          .recorder()
+          .flowRunStateChanged(
+              new FlowRunEvent(
+                  run, "etl", null, State.RUNNING, new State.Cancelled("x"), t0.plusMillis(2), 1));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (watch.watching() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(watch.watching()).isFalse();
+  }
+
+  @Test
+  void cancellingARunWhoseProcessIsGoneMarksItAndItsUnfinishedTaskRunsCancelled() throws Exception {
+    Process gone =
+        new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    gone.waitFor();
+    RunOwner dead = new RunOwner(RunOwner.current().host(), gone.pid(), Instant.now());
+    UUID orphan = start(dead);
+    UUID running = UUID.randomUUID();
+    task(orphan, running, "extract", null, State.RUNNING, 2, 2);
+    UUID done = UUID.randomUUID();
+    task(orphan, done, "other", null, State.COMPLETED, 2, 1);
+    UUID waiting = UUID.randomUUID();
+    element(orphan, waiting, "load", 4, null, State.PENDING, 3);
+    flush();
+    long before = lastChange();
+
+    try (RunStore server = reopen()) {
+      assertThat(server.requestCancel(orphan, "cancelled by the server"))
+          .isEqualTo(CancelOutcome.CANCELLED);
+      FlowRunDetail detail = server.history().flowRun(orphan).orElseThrow();
+      assertThat(detail.run().state().type()).isEqualTo(StateType.CANCELLED);
+      assertThat(detail.run().state().message()).isEqualTo("cancelled by the server");
+      assertThat(detail.run().endTime()).isEqualTo(detail.run().state().at());
+      assertThat(detail.run().attempts()).isEqualTo(1);
+      assertThat(detail.history())
+          .extracting(StateRecord::name)
+          .containsExactly("Pending", "Running", "Cancelled");
+      TaskRunDetail extract = server.history().taskRun(running).orElseThrow();
+      assertThat(extract.state().name()).isEqualTo("Cancelled");
+      assertThat(extract.state().message()).isEqualTo("cancelled by the server");
+      assertThat(extract.endTime()).isNotNull();
+      assertThat(extract.attempts()).isEqualTo(2);
+      assertThat(extract.history())
+          .extracting(StateRecord::name)
+          .containsExactly("Running", "Cancelled");
+      TaskRunDetail element = server.history().taskRun(waiting).orElseThrow();
+      assertThat(element.state().name()).isEqualTo("Cancelled");
+      assertThat(element.mapIndex()).isEqualTo(4);
+      assertThat(element.stepName()).isEqualTo("load");
+      assertThat(server.history().taskRun(done).orElseThrow().history())
+          .extracting(StateRecord::name)
+          .containsExactly("Completed");
+      assertThat(server.history().changesAfter(before, 10))
+          .extracting(RunChange::flowRunId)
+          .containsExactly(orphan);
+      assertThat(server.cancelRequested(List.of(orphan))).isEmpty();
+      assertThat(server.requestCancel(orphan, "again")).isEqualTo(CancelOutcome.ALREADY_FINAL);
+    }
+  }
+
+  // ---- API tokens
+
+  @Test
+  void apiTokensAreStoredFoundNotedWhenUsedAndRevoked() {
+    ApiTokens tokens = store.tokens();
+    assertThat(tokens.any()).isFalse();
+    Instant created = t0.truncatedTo(ChronoUnit.SECONDS);
+    ApiToken ci = new ApiToken("ci", "run", "a".repeat(64), created, null);
+    ApiToken admin = new ApiToken("admin", "admin", "b".repeat(64), created, null);
+    tokens.create(ci);
+    tokens.create(admin);
+    assertThat(tokens.any()).isTrue();
+    assertThat(tokens.list()).containsExactly(admin, ci);
+    assertThat(tokens.byHash("a".repeat(64))).contains(ci);
+    assertThat(tokens.byHash("c".repeat(64))).isEmpty();
+    assertThatThrownBy(
+            () -> tokens.create(new ApiToken("ci", "read", "d".repeat(64), created, null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'ci'");
+    assertThatThrownBy(
+            () -> tokens.create(new ApiToken("copy", "read", "a".repeat(64), created, null)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(tokens.list()).hasSize(2);
+
+    tokens.used("ci", created.plusSeconds(10));
+    assertThat(lastUsed(tokens, "ci")).isEqualTo(created.plusSeconds(10));
+    tokens.used("ci", created.plusSeconds(50)); // within a minute of the last: not written
+    assertThat(lastUsed(tokens, "ci")).isEqualTo(created.plusSeconds(10));
+    tokens.used("ci", created.plusSeconds(70));
+    assertThat(lastUsed(tokens, "ci")).isEqualTo(created.plusSeconds(70));
+    tokens.used("nobody", created); // best effort: no such token, no error
+    try (RunStore other = reopen()) {
+      // Another process sees the same tokens, and its own first use respects the minute too.
+      other.tokens().used("ci", created.plusSeconds(100));
+      assertThat(lastUsed(other.tokens(), "ci")).isEqualTo(created.plusSeconds(70));
+      assertThat(other.tokens().revoke("ci")).isTrue();
+    }
+    assertThat(tokens.revoke("ci")).isFalse();
+    assertThat(tokens.byHash("a".repeat(64))).isEmpty();
+    assertThat(tokens.list()).containsExactly(admin);
+  }
+
+  static @org.jspecify.annotations.Nullable Instant lastUsed(ApiTokens tokens, String name) {
+    return tokens.list().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .lastUsedAt();
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The server's API tokens, kept in the run store's database so that every server process on it
- * sees the same ones. Writes are synchronous: when a method returns, the change is committed.
+ * The server's API tokens, kept in the run store's database so that every server process on it sees
+ * the same ones. Writes are synchronous: when a method returns, the change is committed.
  */
 public interface ApiTokens {
   /**
@@ -32,6 +32,8 @@ public interface ApiTokens {
    */
   boolean revoke(String name);
 
-  /** Notes that the token named {@code name} was used at {@code at} (a cheap, best-effort write). */
+  /**
+   * Notes that the token named {@code name} was used at {@code at} (a cheap, best-effort write).
+   */
   void used(String name, Instant at);
 }

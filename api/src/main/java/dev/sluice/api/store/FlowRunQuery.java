@@ -68,17 +68,20 @@ public record FlowRunQuery(
 
   /** Only runs of flow {@code name}. */
   public FlowRunQuery withFlowName(@Nullable String name) {
-    return new FlowRunQuery(name, states, since, idPrefix, limit, tags, cursor, until, text, oldestFirst);
+    return new FlowRunQuery(
+        name, states, since, idPrefix, limit, tags, cursor, until, text, oldestFirst);
   }
 
   /** Only runs in one of these states (names or types). */
   public FlowRunQuery withStates(Set<String> names) {
-    return new FlowRunQuery(flowName, names, since, idPrefix, limit, tags, cursor, until, text, oldestFirst);
+    return new FlowRunQuery(
+        flowName, names, since, idPrefix, limit, tags, cursor, until, text, oldestFirst);
   }
 
   /** Only runs started at or after {@code instant}. */
   public FlowRunQuery withSince(@Nullable Instant instant) {
-    return new FlowRunQuery(flowName, states, instant, idPrefix, limit, tags, cursor, until, text, oldestFirst);
+    return new FlowRunQuery(
+        flowName, states, instant, idPrefix, limit, tags, cursor, until, text, oldestFirst);
   }
 
   /** Only runs whose id starts with {@code prefix}. */
@@ -90,22 +93,28 @@ public record FlowRunQuery(
         prefix == null ? null : prefix.toLowerCase(Locale.ROOT),
         limit,
         tags,
-        cursor, until, text, oldestFirst);
+        cursor,
+        until,
+        text,
+        oldestFirst);
   }
 
   /** At most {@code max} runs. */
   public FlowRunQuery withLimit(int max) {
-    return new FlowRunQuery(flowName, states, since, idPrefix, max, tags, cursor, until, text, oldestFirst);
+    return new FlowRunQuery(
+        flowName, states, since, idPrefix, max, tags, cursor, until, text, oldestFirst);
   }
 
   /** Only runs carrying every one of {@code required}. */
   public FlowRunQuery withTags(Set<String> required) {
-    return new FlowRunQuery(flowName, states, since, idPrefix, limit, required, cursor, until, text, oldestFirst);
+    return new FlowRunQuery(
+        flowName, states, since, idPrefix, limit, required, cursor, until, text, oldestFirst);
   }
 
   /** The page after {@code next}, a {@link FlowRunPage#nextCursor()}; null for the first page. */
   public FlowRunQuery withCursor(@Nullable String next) {
-    return new FlowRunQuery(flowName, states, since, idPrefix, limit, tags, next, until, text, oldestFirst);
+    return new FlowRunQuery(
+        flowName, states, since, idPrefix, limit, tags, next, until, text, oldestFirst);
   }
 
   /** Only runs started before {@code instant}. */

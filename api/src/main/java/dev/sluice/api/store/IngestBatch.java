@@ -7,13 +7,13 @@ import java.util.Objects;
 
 /**
  * Records that another process made, handed to a store as one unit ({@link RunRecorder#ingest}):
- * the server receives them from a process recording through its API. The store commits the
- * records of a batch in one transaction together with the batch's place in its source's sequence,
- * so a batch that arrives twice (its sender retried after a lost answer) is stored once.
+ * the server receives them from a process recording through its API. The store commits the records
+ * of a batch in one transaction together with the batch's place in its source's sequence, so a
+ * batch that arrives twice (its sender retried after a lost answer) is stored once.
  *
  * @param source who sent it: an id its sender keeps for as long as it numbers its batches
- * @param sequence its place among the source's batches, from 1; a batch with a sequence at or
- *     below the last one stored for its source is a repeat and stores nothing
+ * @param sequence its place among the source's batches, from 1; a batch with a sequence at or below
+ *     the last one stored for its source is a repeat and stores nothing
  * @param records the records, in the order they were made: each a {@link FlowRunStart}, {@link
  *     FlowRunEvent}, {@link TaskRunEvent} or {@link LogLine}
  */

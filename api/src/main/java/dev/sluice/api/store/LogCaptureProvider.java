@@ -5,10 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Attaches a log capture to the logging backend the application bound to SLF4J, for a run store
- * that does not bring its own: {@code sluice-store} registers one (with {@code
- * @AutoService(LogCaptureProvider.class)}) for Logback, Log4j 2 and {@code java.util.logging}, and
- * the client's store, which records through the server, uses it through {@link
- * java.util.ServiceLoader}.
+ * that does not bring its own: {@code sluice-store} registers one (with
+ * {@code @AutoService(LogCaptureProvider.class)}) for Logback, Log4j 2 and {@code
+ * java.util.logging}, and the client's store, which records through the server, uses it through
+ * {@link java.util.ServiceLoader}.
  */
 public interface LogCaptureProvider {
   /** Starts copying the log lines of the runs {@code sink} records into it. */

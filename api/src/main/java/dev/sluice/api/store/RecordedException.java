@@ -7,10 +7,10 @@ import java.io.StringWriter;
 import java.util.Objects;
 
 /**
- * An error rebuilt from its record — its type's name, message and stack trace as text — for a
- * state that travelled from another process (a run recorded through the server). A store records
- * it as the original: {@link #typeOf} and {@link #stackTraceOf} give the remote type and text, so a
- * run recorded remotely reads back exactly like one recorded locally.
+ * An error rebuilt from its record — its type's name, message and stack trace as text — for a state
+ * that travelled from another process (a run recorded through the server). A store records it as
+ * the original: {@link #typeOf} and {@link #stackTraceOf} give the remote type and text, so a run
+ * recorded remotely reads back exactly like one recorded locally.
  */
 public final class RecordedException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;

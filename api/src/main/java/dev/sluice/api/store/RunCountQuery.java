@@ -7,8 +7,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which runs to count, per time bucket ({@link RunHistory#runCounts}): the flow runs (sub-flow
- * runs included) that started in {@code [from, until)}, by the bucket their start falls in.
+ * Which runs to count, per time bucket ({@link RunHistory#runCounts}): the flow runs (sub-flow runs
+ * included) that started in {@code [from, until)}, by the bucket their start falls in.
  *
  * @param from the start of the first bucket
  * @param until the end of the counted time; the last bucket may end after it
@@ -31,7 +31,8 @@ public record RunCountQuery(
           "the end of a run count (" + until + ") must be after its start (" + from + ")");
     }
     if (bucket.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("a run count's bucket must be at least 1 s, was " + bucket);
+      throw new IllegalArgumentException(
+          "a run count's bucket must be at least 1 s, was " + bucket);
     }
     long buckets = Duration.between(from, until).dividedBy(bucket) + 1;
     if (buckets > MAX_BUCKETS) {
