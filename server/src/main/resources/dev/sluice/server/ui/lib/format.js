@@ -6,7 +6,7 @@ import {h} from './dom.js';
 const numbers = new Intl.NumberFormat();
 const dateTime = new Intl.DateTimeFormat(undefined, {dateStyle: 'medium', timeStyle: 'medium'});
 const timeOnly = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit', minute: '2-digit', second: '2-digit',
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
 });
 const relative = new Intl.RelativeTimeFormat(undefined, {numeric: 'auto', style: 'short'});
 
@@ -17,7 +17,7 @@ export function count(n) {
 
 /** Milliseconds since the epoch of an ISO instant (or null). */
 export function ms(iso) {
-  return iso ? Date.parse(iso) : null;
+  return iso ? preciseMs(iso) : null;
 }
 
 /** "7 Dec 2026, 10:00:01" in the browser's time zone. */
@@ -25,7 +25,7 @@ export function absolute(iso) {
   return iso ? dateTime.format(new Date(iso)) : '';
 }
 
-/** "10:00:01.234" (local), for log lines. */
+/** "10:00:01.234" (local, 24-hour), for log lines and timelines. */
 export function clock(iso, millis = true) {
   if (!iso) return '';
   const d = new Date(iso);
@@ -57,6 +57,7 @@ export function timeAgo(iso) {
 export function duration(millis) {
   if (millis === null || millis === undefined || Number.isNaN(millis)) return '—';
   if (millis < 0) millis = 0;
+  if (millis < 0.0005) return '0 µs';
   if (millis < 1) return Math.max(1, Math.round(millis * 1000)) + ' µs';
   if (millis < 1000) return Math.round(millis) + ' ms';
   const s = millis / 1000;
@@ -69,15 +70,26 @@ export function duration(millis) {
   return Math.floor(hours / 24) + ' d ' + (hours % 24) + ' h';
 }
 
+/** Milliseconds since the epoch of an ISO instant, keeping its microseconds (Date.parse drops them). */
+export function preciseMs(iso) {
+  const m = /\.(\d+)/.exec(iso);
+  if (!m) return Date.parse(iso);
+  const fraction = Number('0.' + m[1]) * 1000;
+  return Date.parse(iso.replace(/\.\d+/, '')) + fraction;
+}
+
 /** The duration between two ISO instants; the second defaults to now (a run still going). */
 export function between(startIso, endIso) {
   if (!startIso) return null;
-  return (endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso);
+  return (endIso ? preciseMs(endIso) : Date.now()) - preciseMs(startIso);
 }
 
-/** An id as people quote it: its first 8 characters. */
+/**
+ * An id as people quote it: its first 13 characters ("01a2f3c4-5d6e"), which for Sluice's
+ * time-ordered ids hold the millisecond it was made; a prefix, so the runs search finds it.
+ */
 export function shortId(id) {
-  return String(id).slice(0, 8);
+  return String(id).slice(0, 13);
 }
 
 // ---- states

@@ -4,7 +4,7 @@
 
 import {ApiError, api} from '../lib/api.js';
 import {h, replace, throttle} from '../lib/dom.js';
-import {GROUPS, absolute, badge, between, count, duration, firstLine, group, isFinal,
+import {GROUPS, absolute, badge, between, clock, count, duration, firstLine, group, isFinal,
   runningDuration, shortId, stateLabel, timeAgo} from '../lib/format.js';
 import {card, pageHead, runName, tabs, tagList} from '../parts/common.js';
 import {dag} from '../parts/dag.js';
@@ -52,8 +52,11 @@ function stepStatus(step, runs) {
   const t = latest || runs[runs.length - 1];
   const took = t.startTime ? duration(between(t.startTime, t.endTime)) : null;
   const label = stateLabel(t.state.name) + (took && isFinal(t.state) ? ' · ' + took : '')
-    + (t.attempts > 1 ? ' · ' + t.attempts + ' attempts' : '');
-  return {key: group(t.state.name, t.state.type), label, detail: label, state: t.state.name};
+    + (t.attempts > 1 ? ' · ' + t.attempts + ' tries' : '');
+  const detail = stateLabel(t.state.name) + (took ? ' in ' + took : '')
+    + (t.attempts > 1 ? ' after ' + t.attempts + ' attempts' : '')
+    + (t.state.message ? ': ' + t.state.message : '');
+  return {key: group(t.state.name, t.state.type), label, detail, state: t.state.name};
 }
 
 export default async function run(ctx) {
@@ -188,8 +191,8 @@ export default async function run(ctx) {
           taskLabel(t))),
           h('td', {}, badge(t.state)),
           h('td', {class: 'num'}, count(t.attempts)),
-          h('td', {}, t.startTime ? h('span', {title: absolute(t.startTime)},
-            new Date(t.startTime).toLocaleTimeString()) : h('span', {class: 'muted'}, '—')),
+          h('td', {class: 'num'}, t.startTime ? h('span', {title: absolute(t.startTime)},
+            clock(t.startTime)) : h('span', {class: 'muted'}, '—')),
           h('td', {class: 'num'}, runningDuration(t.startTime, t.endTime
             || (isFinal(t.state) ? t.state.at : null))),
           h('td', {class: 'mono small cache', title: t.cacheKey || null},
@@ -269,9 +272,9 @@ export default async function run(ctx) {
         const next = detail.history[i + 1];
         return h('li', {},
           badge(st), ' ',
-          h('span', {title: absolute(st.at)}, new Date(st.at).toLocaleTimeString()),
-          next ? h('span', {class: 'muted small'}, ' for ' + duration(Date.parse(next.at)
-            - Date.parse(st.at))) : null,
+          h('span', {title: absolute(st.at)}, clock(st.at)),
+          next ? h('span', {class: 'muted small'}, ' for ' + duration(between(st.at, next.at)))
+            : null,
           st.message ? h('div', {class: 'muted small mono'}, st.message) : null);
       })));
   }

@@ -53,7 +53,7 @@ export function runTable(runs, {flow = true, label = 'Flow runs'} = {}) {
         h('td', {}, badge(r.state)),
         h('td', {class: 'name'},
           h('a', {href: '/runs/' + r.id, class: 'run-link'}, runName(r)),
-          h('span', {class: 'muted small mono id'}, shortId(r.id))),
+          r.runName ? h('span', {class: 'muted small mono id'}, shortId(r.id)) : null),
         flow ? h('td', {},
           h('a', {href: '/flows/' + encodeURIComponent(r.flowName)}, r.flowName),
           h('span', {class: 'muted small'}, ' v' + r.flowVersion)) : null,

@@ -116,9 +116,17 @@ export function logs({runId, signal, final, taskOf, taskLabel, steps}) {
     return true;
   }
 
+  /** The list is as tall as its lines, up to most of the window. */
+  function fit() {
+    const most = Math.max(200, Math.min(window.innerHeight * 0.62, 560));
+    const height = Math.min(Math.max(shown.length, 4) * ROW + 2, most);
+    if (list.el.style.height !== height + 'px') list.el.style.height = height + 'px';
+  }
+
   function refilter() {
     shown = [];
     for (let i = 0; i < lines.length; i++) if (matches(lines[i])) shown.push(i);
+    fit();
     list.setCount(shown.length);
     list.refresh();
     drawStatus();
@@ -139,6 +147,7 @@ export function logs({runId, signal, final, taskOf, taskLabel, steps}) {
       lines.push(l);
       if (matches(l)) shown.push(lines.length - 1);
     }
+    fit();
     list.setCount(shown.length);
     if (follow) {
       programmatic = true;
@@ -199,6 +208,7 @@ export function logs({runId, signal, final, taskOf, taskLabel, steps}) {
     task.value = value;
   }
   taskOptions();
+  fit();
 
   level.addEventListener('change', () => {
     filter.rank = Number(level.value);

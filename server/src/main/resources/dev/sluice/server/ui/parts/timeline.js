@@ -21,10 +21,12 @@ export function segments(task, now) {
     if (st.type === 'RUNNING') {
       attempt++;
       const end = next || (isFinal(st) ? st : null);
-      const outcome = end ? group(end.name, end.type) : 'running';
+      // An attempt followed by a retry wait (or straight by the next attempt) failed.
+      const retried = end && (end.type === 'SCHEDULED' || end.type === 'RUNNING');
+      const outcome = !end ? 'running' : retried ? 'failed' : group(end.name, end.type);
       out.push({from, to, kind: 'attempt', cls: 'st-' + outcome,
-        label: 'attempt ' + attempt + ' · ' + duration(to - from)
-          + (end ? ' · ' + stateLabel(end.name) : ' · running')});
+        label: 'attempt ' + attempt + ' · ' + duration(to - from) + ' · '
+          + (!end ? 'running' : retried ? 'failed, retried' : stateLabel(end.name))});
     } else if (st.type === 'SCHEDULED') {
       out.push({from, to, kind: 'wait', cls: 'wait',
         label: (st.name === 'AwaitingRetry' ? 'retry wait' : stateLabel(st.name)) + ' · '
