@@ -26,6 +26,7 @@ public final class ServerSettings implements SettingsCatalog {
               s -> Integer.parseInt(s.strip()))
           .check(p -> p >= 0 && p <= 65_535, "a port number (0 to 65535; 0 picks a free one)")
           .defaultValue(4200)
+          .example("8080")
           .description("the port the server listens on (0: any free port)")
           .build();
 

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -17,26 +16,37 @@ final class Sse {
 
   /** The events of {@code path} until the server ends the stream. */
   static List<Event> read(Http http, String path, @Nullable String lastEventId) {
+    return read(http, path, lastEventId, e -> {});
+  }
+
+  /** Like {@link #read(Http, String, String)}, telling {@code each} of every event as it comes. */
+  static List<Event> read(
+      Http http,
+      String path,
+      @Nullable String lastEventId,
+      java.util.function.Consumer<Event> each) {
     HttpRequest.Builder request = http.request(path).timeout(java.time.Duration.ofSeconds(60));
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
     List<Event> events = new ArrayList<>();
     try {
-      HttpResponse<java.util.stream.Stream<String>> r =
-          http.client().send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+      // Read as bytes: BodyHandlers.ofLines() holds lines back until its decoder's buffer fills.
+      HttpResponse<java.io.InputStream> r =
+          http.client().send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200) {
         throw new AssertionError("stream " + path + " answered " + r.statusCode());
       }
       String name = "message";
       String id = "";
       StringBuilder data = new StringBuilder();
-      Iterator<String> lines = r.body().iterator();
-      while (lines.hasNext()) {
-        String line = lines.next();
+      java.io.InputStream in = r.body();
+      for (String line = readLine(in); line != null; line = readLine(in)) {
         if (line.isEmpty()) {
           if (data.length() > 0) {
-            events.add(new Event(name, id, data.toString()));
+            Event event = new Event(name, id, data.toString());
+            events.add(event);
+            each.accept(event);
           }
           name = "message";
           data.setLength(0);
@@ -55,5 +65,16 @@ final class Sse {
       throw new AssertionError(e);
     }
     return events;
+  }
+
+  private static @Nullable String readLine(java.io.InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    for (int b = in.read(); b != -1; b = in.read()) {
+      if (b == '\n') {
+        return line.toString(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      line.write(b);
+    }
+    return line.size() == 0 ? null : line.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -55,7 +55,7 @@ class TwoServersTest {
 
       JsonNode listedOnB = toB.get("/api/v1/flow-runs?flow=shared").json().get("items");
       assertThat(listedOnB).hasSize(5);
-      assertThat(toB.get("/api/v1/flow-runs/" + ids.get(0)).json().get("history")).hasSize(1);
+      assertThat(toB.get("/api/v1/flow-runs/" + ids.get(0)).json().get("history")).hasSize(2);
 
       // A cancel asked of B is what A's recorders hear about.
       assertThat(toB.post("/api/v1/flow-runs/" + ids.get(1) + "/cancel", "").status())

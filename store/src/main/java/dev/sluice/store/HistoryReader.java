@@ -312,6 +312,17 @@ final class HistoryReader implements RunHistory {
   }
 
   @Override
+  public long latestChangeSequence() {
+    return query(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("SELECT MAX(seq) FROM sluice_changes");
+              ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  @Override
   public void addCommitListener(Runnable listener) {
     listeners.add(listener);
   }

@@ -468,7 +468,9 @@ abstract class RunStoreContract {
 
   long lastChange() {
     List<RunChange> all = store.history().changesAfter(0, 1_000_000);
-    return all.isEmpty() ? 0 : all.get(all.size() - 1).sequence();
+    long last = all.isEmpty() ? 0 : all.get(all.size() - 1).sequence();
+    assertThat(store.history().latestChangeSequence()).isEqualTo(last);
+    return last;
   }
 
   @Test

@@ -74,8 +74,8 @@ final class Mappers {
 
   /**
    * The server's HTTP API ({@link ApiJson}): dates, times and durations as ISO-8601 text, states,
-   * errors and recorded parameters as {@link ApiModule} writes them, and a document with an
-   * unknown property, or anything after its value, refused.
+   * errors and recorded parameters as {@link ApiModule} writes them, and a document with an unknown
+   * property, or anything after its value, refused.
    */
   static final JsonMapper API =
       BASE.rebuild()

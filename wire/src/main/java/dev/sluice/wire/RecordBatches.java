@@ -22,8 +22,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The body of {@code POST /api/v1/records}, by which a process records its runs through the
- * server:
+ * The body of {@code POST /api/v1/records}, by which a process records its runs through the server:
  *
  * <pre>{@code
  * {"source": "4b1f...", "sequence": 17,
@@ -36,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  *
  * Each record is the {@link ApiJson} form of a {@link FlowRunStart}, {@link FlowRunEvent}, {@link
  * TaskRunEvent} or {@link LogLine}. {@code active} lists the unfinished flow runs the sender is
- * recording, so the answer can name those whose cancel was requested. A body with sequence 0 and
- * no records stores nothing: it only asks that question.
+ * recording, so the answer can name those whose cancel was requested. A body with sequence 0 and no
+ * records stores nothing: it only asks that question.
  */
 public final class RecordBatches {
   private static final Map<Class<?>, String> KINDS =
@@ -48,6 +47,9 @@ public final class RecordBatches {
           LogLine.class, "log");
   private static final ObjectWriter WRITER = ApiJson.writer();
   private static final ObjectReader READER = ApiJson.reader();
+  // A record is read in the middle of the body: what follows it is the rest of the body.
+  private static final ObjectReader NESTED =
+      READER.without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private RecordBatches() {}
 
@@ -65,11 +67,7 @@ public final class RecordBatches {
 
   /** Writes a body: {@code records} as the batch {@code sequence} of {@code source}. */
   public static void write(
-      OutputStream out,
-      String source,
-      long sequence,
-      List<?> records,
-      Collection<UUID> active)
+      OutputStream out, String source, long sequence, List<?> records, Collection<UUID> active)
       throws IOException {
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       g.writeStartObject();
@@ -179,7 +177,7 @@ public final class RecordBatches {
             throw JsonMappingException.from(p, where + ": 'kind' must come before 'record'");
           }
           Class<?> type = typeOf(p, kind, where);
-          record = READER.forType(type).readValue(p);
+          record = NESTED.forType(type).readValue(p);
         }
         default ->
             throw JsonMappingException.from(
