@@ -127,10 +127,8 @@ final class Api {
       item.put("runs", f.runs());
       item.put("lastRunAt", f.lastRunAt());
       item.put("lastState", f.lastState());
-      item.put(
-          "versions", history.flowVersions(f.name()).stream().map(FlowInfo::version).toList());
-      item.put(
-          "recentRuns", history.flowRuns(FlowRunQuery.recent(recent).withFlowName(f.name())));
+      item.put("versions", history.flowVersions(f.name()).stream().map(FlowInfo::version).toList());
+      item.put("recentRuns", history.flowRuns(FlowRunQuery.recent(recent).withFlowName(f.name())));
       items.add(item);
     }
     x.json(200, Map.of("items", items));
@@ -283,10 +281,11 @@ final class Api {
     UUID id = x.pathId("id", "flow run");
     long after = x.longQuery("after", 0);
     int limit = x.intQuery("limit", 1000, 1, 10_000);
-    if (history.flowRun(id).isEmpty()) {
+    List<StoredLogLine> lines = history.logs(id, after, limit);
+    // Lines prove the run exists; reading the run (all its task runs) only to say 404 when none.
+    if (lines.isEmpty() && history.flowRun(id).isEmpty()) {
       throw ApiError.notFound("no flow run has the id " + id);
     }
-    List<StoredLogLine> lines = history.logs(id, after, limit);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", lines);
     body.put("next", lines.isEmpty() ? after : lines.get(lines.size() - 1).sequence());

@@ -24,11 +24,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The web dashboard: its pages, scripts and styles from {@code dev/sluice/server/ui/} on the class
- * path (under {@code /ui/}) and the libraries it uses from their WebJars (under {@code
- * /webjars/}). Every page path ({@code /}, {@code /flows/...}, {@code /runs/...}, and the paths
- * reserved for deployments, work queues and agents) answers {@code index.html}, whose script draws
- * the page from {@code /api/v1} (there is no other endpoint for it). Paths under {@code /api/} are
- * not this handler's: it declines them, and the {@link ApiHandler} after it answers.
+ * path (under {@code /ui/}) and the libraries it uses from their WebJars (under {@code /webjars/}).
+ * Every page path ({@code /}, {@code /flows/...}, {@code /runs/...}, and the paths reserved for
+ * deployments, work queues and agents) answers {@code index.html}, whose script draws the page from
+ * {@code /api/v1} (there is no other endpoint for it). Paths under {@code /api/} are not this
+ * handler's: it declines them, and the {@link ApiHandler} after it answers.
  *
  * <p>Each file is read once, compressed once (when gzip makes it smaller) and kept in memory with a
  * strong ETag (a hash of its bytes), so a repeat visit costs a 304. {@code index.html} and the
@@ -89,7 +89,8 @@ final class UiHandler extends Handler.Abstract {
     String method = request.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       headers.put(HttpHeader.ALLOW, "GET, HEAD");
-      plain(response, callback, 405, method + " is not allowed here; the dashboard is read with GET");
+      plain(
+          response, callback, 405, method + " is not allowed here; the dashboard is read with GET");
       return true;
     }
     Asset asset;
@@ -106,7 +107,7 @@ final class UiHandler extends Handler.Abstract {
       // as "not found" (and answered with a 404, so a link checker sees it).
       asset = asset(UI, "index.html");
       cache = REVALIDATE;
-      status = isPage(path) ? 200 : 404;
+      status = isPage(request.getHttpURI().getPath()) ? 200 : 404;
       if (asset == null) {
         throw new IllegalStateException("the dashboard's index.html is missing from the jar");
       }
@@ -119,7 +120,7 @@ final class UiHandler extends Handler.Abstract {
     return true;
   }
 
-  /** Whether {@code path} is one of the dashboard's page URLs. */
+  /** Whether {@code path} (as sent: a flow name's '/' is %2F) is one of the dashboard's pages. */
   static boolean isPage(String path) {
     if (path.equals("/") || path.isEmpty()) {
       return true;

@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -29,8 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The machine's Chromium, headless, driven by its chromedriver (Debian's {@code chromium} and
  * {@code chromium-driver}; {@code .ci/chromium} installs them). Nothing is downloaded: the driver
- * and browser paths are given, so Selenium Manager is never asked. A test that needs the browser
- * is skipped, with a message saying what to install, when either binary is missing.
+ * and browser paths are given, so Selenium Manager is never asked. A test that needs the browser is
+ * skipped, with a message saying what to install, when either binary is missing.
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/lib/chromium/chromium");
@@ -38,6 +39,16 @@ final class Browser implements AutoCloseable {
   static final String MISSING =
       "browser tests need Chromium and its driver: install Debian's chromium and chromium-driver"
           + " (apt-get install chromium chromium-driver, or .ci/chromium); missing: ";
+
+  // Selenium looks for a DevTools binding of this Chromium's version, which the tests do not use
+  // (selenium-devtools is not a dependency), and warns at every start; kept quiet (held, so the
+  // logger's level is not collected).
+  private static final java.util.logging.Logger CDP_FINDER =
+      java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_FINDER.setLevel(Level.SEVERE);
+  }
 
   final ChromeDriver driver;
   private final URI base;
@@ -64,7 +75,9 @@ final class Browser implements AutoCloseable {
     assumeTrue(missing.isEmpty(), () -> MISSING + String.join(", ", missing));
   }
 
-  /** A fresh headless browser (its own profile) at 1280×800, for pages under {@code base}. */
+  /**
+   * A fresh headless browser (its own profile), viewport 1280×800, for pages under {@code base}.
+   */
   static Browser open(URI base) {
     return open(base, 1280, 800);
   }
@@ -106,7 +119,9 @@ final class Browser implements AutoCloseable {
             .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-    return new Browser(driver, base, profile);
+    Browser browser = new Browser(driver, base, profile);
+    browser.resize(width, height);
+    return browser;
   }
 
   /** Opens {@code path} (e.g. {@code /runs}) and waits until the page has drawn. */
@@ -125,6 +140,7 @@ final class Browser implements AutoCloseable {
   <T> T await(Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, Duration.ofSeconds(20))
         .pollingEvery(Duration.ofMillis(50))
+        .ignoring(StaleElementReferenceException.class) // the page redrew what was read
         .until(condition);
   }
 
@@ -141,8 +157,17 @@ final class Browser implements AutoCloseable {
     return (T) ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
+  /** Sizes the window so that its viewport (what the page sees) is {@code width × height}. */
   void resize(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
+    long extraWidth = js("return window.outerWidth - window.innerWidth");
+    long extraHeight = js("return window.outerHeight - window.innerHeight");
+    if (extraWidth > 0 || extraHeight > 0) {
+      driver
+          .manage()
+          .window()
+          .setSize(new Dimension(width + (int) extraWidth, height + (int) extraHeight));
+    }
   }
 
   /** The console's SEVERE entries since the last call (errors, failed loads, CSP refusals). */

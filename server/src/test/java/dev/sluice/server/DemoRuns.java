@@ -42,8 +42,9 @@ final class DemoRuns {
   static final Flow<Integer> ETL =
       Flows.named("nightly-etl")
           .version("3")
-          .description("Pulls yesterday's orders and customers, cleans them per region, loads the"
-              + " warehouse")
+          .description(
+              "Pulls yesterday's orders and customers, cleans them per region, loads the"
+                  + " warehouse")
           .returning(
               f -> {
                 var day = f.param("day", String.class).withDefault("2026-12-06");
@@ -54,8 +55,10 @@ final class DemoRuns {
                             d -> {
                               log.info("fetching the orders of {} from the orders API", d);
                               if (extractCalls.incrementAndGet() % 2 == 1) {
-                                log.warn("the orders API answered 503; the attempt fails");
-                                throw new IOException("orders API answered 503 Service Unavailable");
+                                IOException e =
+                                    new IOException("orders API answered 503 Service Unavailable");
+                                log.warn("the orders API is unavailable; retrying shortly", e);
+                                throw e;
                               }
                               pause(120);
                               log.info("fetched 48,211 orders");
@@ -182,8 +185,8 @@ final class DemoRuns {
 
   /**
    * Writes {@code days} days of past runs (ending now) through the store's recorder: per flow a few
-   * runs a day with jittered times, some failing (with an error and a log line), a handful
-   * crashed or cancelled. Returns the number of runs written.
+   * runs a day with jittered times, some failing (with an error and a log line), a handful crashed
+   * or cancelled. Returns the number of runs written.
    */
   static int past(RunStore store, int days, long seed) {
     RunRecorder r = store.recorder();
@@ -258,14 +261,22 @@ final class DemoRuns {
       UUID task = new UUID(id.getMostSignificantBits(), random.nextLong());
       Instant from = at.plusMillis(10 + i * slice);
       boolean last = i == steps.size() - 1;
-      State taskEnd = last && end.type() != dev.sluice.api.StateType.COMPLETED ? end : State.COMPLETED;
+      State taskEnd =
+          last && end.type() != dev.sluice.api.StateType.COMPLETED ? end : State.COMPLETED;
       r.taskRunStateChanged(
           new TaskRunEvent(id, flow, task, step, null, State.PENDING, from, 1, null));
       r.taskRunStateChanged(
           new TaskRunEvent(id, flow, task, step, State.PENDING, State.RUNNING, from, 1, null));
       r.log(
           new LogLine(
-              id, task, from.plusMillis(1), "INFO", flow, "worker-1", step + ": started", null,
+              id,
+              task,
+              from.plusMillis(1),
+              "INFO",
+              flow,
+              "worker-1",
+              step + ": started",
+              null,
               Map.of()));
       r.taskRunStateChanged(
           new TaskRunEvent(

@@ -12,17 +12,20 @@ import java.util.Map;
 /**
  * A server with demo history, for looking at the dashboard by hand: {@code UiDemo [port] [dir]}
  * fills {@code dir/sluice.db} (default {@code server/target/ui-demo}) with weeks of past runs and a
- * few real ones, then serves it on {@code port} (default 4200) until stopped.
+ * few real ones, then serves it on {@code port} (default 4200) until stopped. Given a {@code .db}
+ * file instead of a directory, it serves that database as it is.
  */
 public final class UiDemo {
   private UiDemo() {}
 
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 4200;
-    Path dir = Path.of(args.length > 1 ? args[1] : "target/ui-demo").toAbsolutePath();
+    Path given = Path.of(args.length > 1 ? args[1] : "target/ui-demo").toAbsolutePath();
+    boolean file = given.toString().endsWith(".db");
+    Path dir = file ? given.getParent() : given;
     Files.createDirectories(dir);
-    String location = dir.resolve("sluice.db").toString();
-    boolean fresh = !Files.exists(dir.resolve("sluice.db"));
+    String location = file ? given.toString() : dir.resolve("sluice.db").toString();
+    boolean fresh = !file && !Files.exists(dir.resolve("sluice.db"));
     try (RunStore store = RunStores.open(location, Map.of());
         Sluice sluice =
             Sluice.builder()

@@ -154,6 +154,14 @@ export function firstLine(text) {
   return i < 0 ? text : text.slice(0, i);
 }
 
+/**
+ * A failed run's error as one line to scan: the first line of its state's message, without the
+ * "FlowFailedException: flow 'NAME' failed: " the engine puts before the failed tasks.
+ */
+export function errorLine(message) {
+  return firstLine(message).replace(/^FlowFailedException: flow '.*?' failed: /, '');
+}
+
 /** Refreshes every "3 min ago" under root (called by the app's ticker). */
 export function refreshTimes(root) {
   const now = Date.now();

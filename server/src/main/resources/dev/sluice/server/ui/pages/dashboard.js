@@ -1,9 +1,10 @@
 // The dashboard: runs per time bucket coloured by state, counts per state, the latest failures and
-// what runs now, over a picked range; kept current by the change feed. Three API calls per refresh.
+// what runs now, over a picked range; kept current by the change feed. One to three API calls per
+// refresh: the counts, then the failed and running runs only when the counts have some.
 
 import {api} from '../lib/api.js';
 import {cssVar, h, replace, throttle} from '../lib/dom.js';
-import {GROUPS, badge, count, firstLine, group, timeAgo} from '../lib/format.js';
+import {GROUPS, badge, count, errorLine, group, timeAgo} from '../lib/format.js';
 import {card, demoHint, empty, pageHead, runName} from '../parts/common.js';
 
 /** The chart library, from its WebJar (the version server/pom.xml pins). */
@@ -62,28 +63,23 @@ export default async function dashboard(ctx) {
     card('Flow runs', {id: 'history'}, summary, tiles, chartBox, chartEmpty),
     h('div', {class: 'grid-2'},
       card('Latest failures', {id: 'failures'}, failures),
-      card('Running now', {id: 'running'}, running)));
+      card('Running', {id: 'running'}, running)));
 
   let chart = null;
   let shown = null; // the window on screen
 
   async function load() {
     const w = window_(rangeKey);
-    const since = new Date(w.from).toISOString();
-    const [history, failed, active] = await Promise.all([
-      api('/flow-runs/history', {signal: ctx.signal, query: {
-        from: since, until: new Date(w.until).toISOString(), bucket: w.bucket / 1000}}),
-      api('/flow-runs', {signal: ctx.signal, query: {state: ['FAILED', 'CRASHED'], since,
-        limit: 6}}),
-      api('/flow-runs', {signal: ctx.signal, query: {state: ['RUNNING'], limit: 6}}),
-    ]);
+    const history = await api('/flow-runs/history', {signal: ctx.signal, query: {
+      from: new Date(w.from).toISOString(), until: new Date(w.until).toISOString(),
+      bucket: w.bucket / 1000}});
     shown = w;
     const totals = drawCounts(history.buckets, w);
-    drawFailures(failed.items, w);
-    drawRunning(active.items);
     if (totals === 0) {
       chartBox.hidden = true;
       chartEmpty.hidden = false;
+      drawFailures([], w);
+      drawRunning([], w);
       const anyFlows = (await api('/flows', {signal: ctx.signal})).items.length > 0;
       replace(chartEmpty, anyFlows
         ? empty('No runs in ' + w.long, 'Pick a longer range above, or start a flow.')
@@ -92,7 +88,28 @@ export default async function dashboard(ctx) {
     }
     chartBox.hidden = false;
     chartEmpty.hidden = true;
-    await drawChart(history.buckets, w);
+    const drawn = drawChart(history.buckets, w);
+    // The lists are asked for only when the counts have runs for them, and only from the first
+    // bucket that has some: no scan of the whole history for what is not there.
+    const list = (names, states) => {
+      const since = firstBucketWith(history.buckets, names);
+      return since === null ? Promise.resolve({items: []})
+        : api('/flow-runs', {signal: ctx.signal, query: {state: states, since, limit: 6}});
+    };
+    const [failed, active] = await Promise.all([
+      list(['Failed', 'TimedOut', 'Crashed'], ['FAILED', 'CRASHED']),
+      list(['Running', 'Retrying'], ['RUNNING']),
+    ]);
+    drawFailures(failed.items, w);
+    drawRunning(active.items, w);
+    await drawn;
+  }
+
+  function firstBucketWith(buckets, names) {
+    for (const b of buckets) {
+      if (names.some((n) => b.counts[n] > 0)) return b.start;
+    }
+    return null;
   }
 
   function drawCounts(buckets, w) {
@@ -208,13 +225,13 @@ export default async function dashboard(ctx) {
           h('a', {href: '/runs/' + r.id, class: 'run-link'}, r.flowName + ' › ' + runName(r)),
           h('span', {class: 'muted small when'}, timeAgo(r.startTime))),
         r.state.message
-          ? h('div', {class: 'error-line mono', title: r.state.message}, firstLine(r.state.message))
+          ? h('div', {class: 'error-line mono', title: r.state.message}, errorLine(r.state.message))
           : null))));
   }
 
-  function drawRunning(items) {
+  function drawRunning(items, w) {
     if (!items.length) {
-      replace(running, h('p', {class: 'muted'}, 'Nothing is running.'));
+      replace(running, h('p', {class: 'muted'}, 'No run started in ' + w.long + ' is running.'));
       return;
     }
     replace(running, h('ul', {class: 'run-list'}, items.slice(0, 5).map((r) =>
@@ -222,8 +239,8 @@ export default async function dashboard(ctx) {
         h('div', {class: 'line'}, badge(r.state),
           h('a', {href: '/runs/' + r.id, class: 'run-link'}, r.flowName + ' › ' + runName(r)),
           h('span', {class: 'muted small when'}, 'started ', timeAgo(r.startTime)))))),
-    items.length > 5 ? h('p', {}, h('a', {href: '/runs?state=RUNNING'}, 'All running runs'))
-      : null);
+    items.length > 5 ? h('p', {}, h('a', {href: '/runs?state=Running&state=Retrying'},
+      'All running runs')) : null);
   }
 
   function pick(key) {

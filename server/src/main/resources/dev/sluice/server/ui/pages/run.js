@@ -61,6 +61,10 @@ function stepStatus(step, runs) {
 
 export default async function run(ctx) {
   const id = ctx.params.id;
+  // The first page of log lines is read while the run is, not after it.
+  const firstLines = api('/flow-runs/' + encodeURIComponent(id) + '/logs', {signal: ctx.signal,
+    query: {after: 0, limit: 1000}});
+  firstLines.catch(() => {}); // a missing run is reported by the read below
   let detail = await api('/flow-runs/' + encodeURIComponent(id), {signal: ctx.signal});
   const tasksById = new Map();
   const byStep = new Map();
@@ -281,7 +285,7 @@ export default async function run(ctx) {
 
   // ---- logs
   const logView = logs({
-    runId: id, signal: ctx.signal, final: isFinal(r().state), steps: detail.flow.steps,
+    runId: id, signal: ctx.signal, final: isFinal(r().state), steps: detail.flow.steps, firstLines,
     taskOf: (taskRunId) => tasksById.get(taskRunId), taskLabel,
   });
   function showTaskLogs(t) {

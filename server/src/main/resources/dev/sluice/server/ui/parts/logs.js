@@ -17,10 +17,11 @@ function rank(level) {
 }
 
 /**
- * logs({runId, signal, final, taskOf}) → {el, start(), showTask(taskRun), onEnd(fn)}. taskOf(id)
- * gives the task run (for its name and step) once the run's detail knows it.
+ * logs({runId, signal, final, taskOf, firstLines}) → {el, start(), showTask(taskRun), onEnd(fn)}.
+ * taskOf(id) gives the task run (for its name and step) once the run's detail knows it;
+ * firstLines, when given, is the first page (after 0, limit 1000) already on its way.
  */
-export function logs({runId, signal, final, taskOf, taskLabel, steps}) {
+export function logs({runId, signal, final, taskOf, taskLabel, steps, firstLines}) {
   const lines = []; // {seq, at, level, rank, task, first, more, line}
   let shown = []; // indexes into lines that pass the filters
   let filter = {rank: 0, task: '', text: ''};
@@ -240,15 +241,18 @@ export function logs({runId, signal, final, taskOf, taskLabel, steps}) {
     let after = 0;
     let limit = FIRST_PAGE;
     drawStatus();
-    for (;;) {
-      const page = await api('/flow-runs/' + runId + '/logs', {signal, query: {after, limit}});
+    for (let first = firstLines; ; first = null) {
+      const page = await (first
+        || api('/flow-runs/' + runId + '/logs', {signal, query: {after, limit}}));
       add(page.items);
+      if (limit === FIRST_PAGE) requestAnimationFrame(() => performance.mark('sluice:logs'));
       after = page.next;
       if (page.items.length < limit) break;
       limit = NEXT_PAGES;
     }
     loading = false;
     drawStatus();
+    requestAnimationFrame(() => performance.mark('sluice:logs-all'));
     if (ended) return;
     liveNow = true;
     drawStatus();

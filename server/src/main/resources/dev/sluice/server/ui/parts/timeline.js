@@ -91,7 +91,8 @@ export function timeline({onSelect, taskLabel}) {
     const step = niceStep(span, 6);
     const marks = [];
     for (let t = 0; t <= span + 1; t += step) {
-      const m = h('span', {class: 'tick'}, t === 0 ? '0' : '+' + duration(t));
+      const m = h('span', {class: ['tick', t > 0 && t / span > 0.94 && 'end']},
+        t === 0 ? '0' : '+' + duration(t));
       m.style.left = ((t / span) * 100).toFixed(3) + '%';
       marks.push(m);
       if (marks.length > 20) break;
