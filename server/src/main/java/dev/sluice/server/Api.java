@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import org.jspecify.annotations.Nullable;
 final class Api {
   static final String BASE = "/api/v1";
   private static final Duration INGEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_RECENT = 50;
   private static final List<String> RUN_LIST_PARAMETERS =
       List.of(
           "flow",
@@ -108,8 +110,29 @@ final class Api {
   }
 
   private void flows(Exchange x) {
-    x.onlyQuery(List.of());
-    x.json(200, Map.of("items", history.flows()));
+    x.onlyQuery(List.of("recent"));
+    int recent = x.intQuery("recent", 0, 0, MAX_RECENT);
+    List<FlowSummary> flows = history.flows();
+    if (recent == 0) {
+      x.json(200, Map.of("items", flows));
+      return;
+    }
+    // The flows page in one call: each flow with its versions and latest runs (its sparkline).
+    List<Map<String, @Nullable Object>> items = new ArrayList<>(flows.size());
+    for (FlowSummary f : flows) {
+      Map<String, @Nullable Object> item = new LinkedHashMap<>();
+      item.put("name", f.name());
+      item.put("version", f.version());
+      item.put("description", f.description());
+      item.put("steps", f.steps());
+      item.put("runs", f.runs());
+      item.put("lastRunAt", f.lastRunAt());
+      item.put("lastState", f.lastState());
+      item.put("versions", history.flowVersions(f.name()).stream().map(FlowInfo::version).toList());
+      item.put("recentRuns", history.flowRuns(FlowRunQuery.recent(recent).withFlowName(f.name())));
+      items.add(item);
+    }
+    x.json(200, Map.of("items", items));
   }
 
   private void flow(Exchange x) {
@@ -259,10 +282,11 @@ final class Api {
     UUID id = x.pathId("id", "flow run");
     long after = x.longQuery("after", 0);
     int limit = x.intQuery("limit", 1000, 1, 10_000);
-    if (history.flowRun(id).isEmpty()) {
+    List<StoredLogLine> lines = history.logs(id, after, limit);
+    // Lines prove the run exists; reading the run (all its task runs) only to say 404 when none.
+    if (lines.isEmpty() && history.flowRun(id).isEmpty()) {
       throw ApiError.notFound("no flow run has the id " + id);
     }
-    List<StoredLogLine> lines = history.logs(id, after, limit);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", lines);
     body.put("next", lines.isEmpty() ? after : lines.get(lines.size() - 1).sequence());

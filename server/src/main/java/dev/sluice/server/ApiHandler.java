@@ -39,7 +39,8 @@ final class ApiHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    String path = Request.getPathInContext(request);
+    // The raw path: the router decodes segment by segment (a flow name may hold an encoded '/').
+    String path = request.getHttpURI().getPath();
     String method = request.getMethod();
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     Exchange exchange = null;

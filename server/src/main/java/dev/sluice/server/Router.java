@@ -1,5 +1,7 @@
 package dev.sluice.server;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The API's routes: a method and a path template ({@code /api/v1/flow-runs/{id}}) to a handler. A
- * literal segment wins over a parameter, so {@code /flow-runs/history} is not an id.
+ * literal segment wins over a parameter, so {@code /flow-runs/history} is not an id. Paths are
+ * matched as sent, split on {@code /} before decoding.
  */
 final class Router {
   /** What a route does with a call. */
@@ -96,11 +99,19 @@ final class Router {
     return params;
   }
 
+  /**
+   * The segments of a path as sent (percent-encoded), each decoded after the split, so {@code
+   * team%2Fetl} is the one segment {@code team/etl}. A bad escape is an IllegalArgumentException (a
+   * 400).
+   */
   private static List<String> split(String path) {
     List<String> segments = new ArrayList<>();
     for (String s : path.split("/", -1)) {
       if (!s.isEmpty()) {
-        segments.add(s);
+        segments.add(
+            s.indexOf('%') < 0
+                ? s
+                : URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
       }
     }
     return segments;

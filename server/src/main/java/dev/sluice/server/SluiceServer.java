@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -190,11 +194,18 @@ public final class SluiceServer implements AutoCloseable {
       threads.setDaemon(true);
       threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
       Server jetty = new Server(threads);
-      ServerConnector connector = new ServerConnector(jetty, 1, 1);
+      // A flow named "team/etl" is the path segment team%2Fetl: allowed, since the router splits
+      // the raw path and decodes each segment, so an encoded slash stays inside its segment.
+      HttpConfiguration http = new HttpConfiguration();
+      http.setUriCompliance(
+          UriCompliance.DEFAULT.with("sluice", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+      ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
       connector.setHost(address);
       connector.setPort(number);
       jetty.addConnector(connector);
-      GracefulHandler graceful = new GracefulHandler(handler);
+      // The dashboard declines /api/ paths; the API answers them (and only them).
+      GracefulHandler graceful =
+          new GracefulHandler(new Handler.Sequence(new UiHandler(), handler));
       jetty.setHandler(graceful);
       jetty.setStopTimeout(settings.get(ServerSettings.STOP_TIMEOUT).toMillis());
       jetty.setStopAtShutdown(false);

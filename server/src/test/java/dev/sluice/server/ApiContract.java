@@ -175,6 +175,51 @@ abstract class ApiContract {
     assertThat(missing.json().get("detail").asText()).contains("nope");
   }
 
+  @Test
+  void flowsWithRecentGiveEachFlowsVersionsAndNewestRunsInOneCall() {
+    FlowRun first = etl(1);
+    FlowRun second = etl(2);
+    var unused = sluice.run(BROKEN, Map.of());
+    flush();
+    JsonNode items = http.get("/api/v1/flows?recent=1").json().get("items");
+    JsonNode etl = null;
+    for (JsonNode f : items) {
+      if (f.get("name").asText().equals("etl")) {
+        etl = f;
+      }
+    }
+    assertThat(etl).isNotNull();
+    assertThat(etl.get("runs").asLong()).isEqualTo(2);
+    assertThat(etl.get("versions").get(0).asText()).isEqualTo("2");
+    assertThat(etl.get("recentRuns")).hasSize(1);
+    assertThat(etl.get("recentRuns").get(0).get("id").asText()).isEqualTo(second.id().toString());
+    assertThat(etl.get("recentRuns").get(0).get("state").get("name").asText())
+        .isEqualTo("Completed");
+    JsonNode two = http.get("/api/v1/flows?recent=5").json().get("items");
+    for (JsonNode f : two) {
+      if (f.get("name").asText().equals("etl")) {
+        assertThat(f.get("recentRuns")).hasSize(2);
+        assertThat(f.get("recentRuns").get(1).get("id").asText()).isEqualTo(first.id().toString());
+      }
+    }
+    // Without recent, the plain summaries.
+    assertThat(http.get("/api/v1/flows").json().get("items").get(0).has("recentRuns")).isFalse();
+    assertBad("/api/v1/flows?recent=51", "recent");
+    assertBad("/api/v1/flows?recent=-1", "recent");
+  }
+
+  @Test
+  void aFlowNameWithASlashIsOneEncodedPathSegment() {
+    Flow<Void> slashed = Flows.named("team/etl").define(f -> f.action("work", () -> {}));
+    var unused = sluice.run(slashed, Map.of());
+    flush();
+    Http.Answer flow = http.get("/api/v1/flows/team%2Fetl");
+    assertThat(flow.status()).as(flow.toString()).isEqualTo(200);
+    assertThat(flow.json().get("flow").get("name").asText()).isEqualTo("team/etl");
+    assertThat(ids("/api/v1/flow-runs?flow=team%2Fetl")).hasSize(1);
+    assertThat(http.get("/api/v1/flows/team/etl").status()).isEqualTo(404);
+  }
+
   // ---- flow runs
 
   @Test
