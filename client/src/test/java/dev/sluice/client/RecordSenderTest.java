@@ -279,7 +279,9 @@ class RecordSenderTest {
   @Test
   void closingWithEverythingSentLeavesNoFile() throws Exception {
     server.mode = FakeServer.Mode.DOWN;
-    RecordSender sender = sender(10, 100);
+    // Batches of 10 and room for 10 in memory: of 100 records, most must go to the journal (with
+    // batches of 100, the sender could take all of them into its one batch in flight).
+    RecordSender sender = sender(10, 10);
     hand(sender, TestRecords.lines(UUID.randomUUID(), 100));
     eventually(
         () -> {
