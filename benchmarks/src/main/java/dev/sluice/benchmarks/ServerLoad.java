@@ -267,19 +267,25 @@ public final class ServerLoad {
       }
     }
     double elapsed = (System.nanoTime() - began) / 1e9;
+    long[] merged = merged(results);
+    return new Figures(
+        merged.length, elapsed, percentile(merged, 0.50), percentile(merged, 0.99), errors.get());
+  }
+
+  /** Every worker's latencies, in nanoseconds, sorted. */
+  private static long[] merged(List<Future<long[]>> results) throws Exception {
     List<long[]> all = new ArrayList<>();
     for (Future<long[]> f : results) {
       all.add(f.get());
     }
-    long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Figures(
-        merged.length,
-        elapsed,
-        merged.length == 0 ? 0 : merged[(int) (merged.length * 0.50)] / 1000,
-        merged.length == 0
-            ? 0
-            : merged[(int) Math.min(merged.length - 1, merged.length * 0.99)] / 1000,
-        errors.get());
+    return all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+  }
+
+  /** The {@code q} quantile of sorted nanosecond latencies, in microseconds; 0 when none. */
+  private static long percentile(long[] sorted, double q) {
+    return sorted.length == 0
+        ? 0
+        : sorted[(int) Math.min(sorted.length - 1, sorted.length * q)] / 1000;
   }
 
   /**
@@ -394,18 +400,12 @@ public final class ServerLoad {
       }
     }
     double elapsed = (System.nanoTime() - began) / 1e9;
-    List<long[]> all = new ArrayList<>();
-    for (Future<long[]> f : results) {
-      all.add(f.get());
-    }
-    long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    long[] merged = merged(results);
     return new Figures(
         transitions.get(),
         elapsed,
-        merged.length == 0 ? 0 : merged[merged.length / 2] / 1000,
-        merged.length == 0
-            ? 0
-            : merged[(int) Math.min(merged.length - 1, merged.length * 0.99)] / 1000,
+        percentile(merged, 0.50),
+        percentile(merged, 0.99),
         errors.get());
   }
 

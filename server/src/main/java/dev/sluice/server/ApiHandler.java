@@ -159,7 +159,7 @@ final class ApiHandler extends Handler.Abstract {
               + scope.word()
               + "; this call needs "
               + needed.word()
-              + (needed == Scope.READ ? "" : " (or admin)"));
+              + (needed == Scope.READ || needed == Scope.ADMIN ? "" : " (or admin)"));
     }
     Instant now = Instant.now();
     if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
