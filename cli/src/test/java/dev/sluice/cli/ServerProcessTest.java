@@ -48,35 +48,46 @@ class ServerProcessTest {
   @Test
   void startsAnswersAndStopsOnSigterm() throws Exception {
     Process server = start("--port", "0");
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    // The tests' logging configuration may print library lines before the banner.
-    String first = out.readLine();
-    while (first != null && !first.startsWith("Sluice server at ")) {
-      first = out.readLine();
+    Process busy = null;
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      // The tests' logging configuration may print library lines before the banner.
+      String first = out.readLine();
+      while (first != null && !first.startsWith("Sluice server at ")) {
+        first = out.readLine();
+      }
+      assertThat(first).isNotNull();
+      Matcher m =
+          Pattern.compile("Sluice server at (http://127\\.0\\.0\\.1:(\\d+))").matcher(first);
+      assertThat(m.matches()).as(first).isTrue();
+      String api = out.readLine();
+      assertThat(api).startsWith("API: " + m.group(1) + "/api/v1");
+
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(m.group(1) + "/api/v1/health")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+
+      busy = start("--port", m.group(2));
+      assertThat(busy.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(busy.exitValue()).isEqualTo(1);
+
+      server.toHandle().destroy(); // SIGTERM
+      assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
+      assertThat(server.exitValue()).isEqualTo(143);
+      // The store was closed cleanly: SQLite's WAL was checkpointed and removed on close.
+      assertThat(home.resolve("sluice.db")).exists();
+      assertThat(home.resolve("sluice.db-wal")).doesNotExist();
+    } finally {
+      // A failed assertion must not leave a server listening after the test.
+      server.destroyForcibly();
+      if (busy != null) {
+        busy.destroyForcibly();
+      }
     }
-    assertThat(first).isNotNull();
-    Matcher m = Pattern.compile("Sluice server at (http://127\\.0\\.0\\.1:(\\d+))").matcher(first);
-    assertThat(m.matches()).as(first).isTrue();
-    String api = out.readLine();
-    assertThat(api).startsWith("API: " + m.group(1) + "/api/v1");
-
-    HttpResponse<String> health =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(m.group(1) + "/api/v1/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(health.statusCode()).isEqualTo(200);
-
-    Process busy = start("--port", m.group(2));
-    assertThat(busy.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(busy.exitValue()).isEqualTo(1);
-
-    server.toHandle().destroy(); // SIGTERM
-    assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
-    assertThat(server.exitValue()).isEqualTo(143);
-    // The store was closed cleanly: SQLite's WAL was checkpointed and removed on close.
-    assertThat(home.resolve("sluice.db")).exists();
-    assertThat(home.resolve("sluice.db-wal")).doesNotExist();
   }
 }
