@@ -53,8 +53,15 @@ public final class Results {
       }
     }
     Path notes = output.resolveSibling("NOTES.md");
+    // The server's figures (ServerLoad, the dashboard's browser timings) are not JMH results:
+    // they are kept in SERVER.md and carried into RESULTS.md after the notes.
+    Path server = output.resolveSibling("SERVER.md");
     String text =
-        results.render(mode, command, Files.isRegularFile(notes) ? Files.readString(notes) : "");
+        results.render(
+            mode,
+            command,
+            (Files.isRegularFile(notes) ? Files.readString(notes) : "")
+                + (Files.isRegularFile(server) ? "\n" + Files.readString(server) : ""));
     Files.writeString(output, text, StandardCharsets.UTF_8);
     System.out.println("wrote " + output + " from " + results.rows.size() + " results");
   }

@@ -283,8 +283,9 @@ public final class ServerLoad {
   }
 
   /**
-   * Four senders, each posting batches of 2,000 records (400 runs of five transitions) one after
-   * the other, as a recording process does. Counts transitions (state changes) stored per second.
+   * Four senders, each posting batches of 2,002 records (a flow run and 500 task runs of four
+   * transitions) one after the other, as a recording process does. Counts transitions (state
+   * changes) stored per second.
    */
   private static Figures recordLoad(URI base, int seconds) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -306,23 +307,67 @@ public final class ServerLoad {
                   int n = 0;
                   RunOwner owner = new RunOwner("load-sender", 2, EPOCH);
                   while (System.nanoTime() < end) {
-                    List<Object> records = new ArrayList<>(2000);
+                    // One flow run of 500 task runs, four transitions each, as a wide flow sends.
+                    List<Object> records = new ArrayList<>(2002);
                     Instant at = Instant.now();
-                    for (int i = 0; i < 400; i++) {
-                      UUID id = UUID.randomUUID();
-                      records.add(new FlowRunStart(id, info, "{}", null, null, at, owner));
-                      records.add(
-                          new FlowRunEvent(id, "recorded", null, null, State.PENDING, at, 1));
-                      records.add(
-                          new FlowRunEvent(
-                              id, "recorded", null, State.PENDING, State.RUNNING, at, 1));
+                    UUID id = UUID.randomUUID();
+                    records.add(new FlowRunStart(id, info, "{}", null, null, at, owner));
+                    records.add(new FlowRunEvent(id, "recorded", null, null, State.RUNNING, at, 1));
+                    for (int i = 0; i < 500; i++) {
                       UUID task = UUID.randomUUID();
+                      String name = "t[" + i + "]";
                       records.add(
                           new TaskRunEvent(
-                              id, "recorded", task, "t", null, State.RUNNING, at, 1, null));
+                              id,
+                              "recorded",
+                              task,
+                              name,
+                              null,
+                              State.PENDING,
+                              at,
+                              0,
+                              null,
+                              "t",
+                              i));
                       records.add(
-                          new FlowRunEvent(
-                              id, "recorded", null, State.RUNNING, State.COMPLETED, at, 1));
+                          new TaskRunEvent(
+                              id,
+                              "recorded",
+                              task,
+                              name,
+                              State.PENDING,
+                              State.RUNNING,
+                              at,
+                              1,
+                              null,
+                              "t",
+                              i));
+                      records.add(
+                          new TaskRunEvent(
+                              id,
+                              "recorded",
+                              task,
+                              name,
+                              State.RUNNING,
+                              new State.AwaitingRetry(at, 2),
+                              at,
+                              1,
+                              null,
+                              "t",
+                              i));
+                      records.add(
+                          new TaskRunEvent(
+                              id,
+                              "recorded",
+                              task,
+                              name,
+                              State.RETRYING,
+                              State.COMPLETED,
+                              at,
+                              2,
+                              null,
+                              "t",
+                              i));
                     }
                     ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
                     RecordBatches.write(body, source, ++sequence, records, List.of());
@@ -335,7 +380,7 @@ public final class ServerLoad {
                                 .build(),
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (r.statusCode() == 200) {
-                      transitions.addAndGet(1600); // 4 of the 5 records per run are state changes
+                      transitions.addAndGet(2001); // every record but the start is a transition
                     } else {
                       errors.incrementAndGet();
                     }
@@ -370,7 +415,7 @@ public final class ServerLoad {
         Locale.ROOT,
         "| %s, %,d runs stored | %d clients listing (60 %%) and reading (40 %%) runs, %d s | p50 %.1f ms,"
             + " p99 %.1f ms | %,.0f requests/s | %d errors |%n"
-            + "| %s | recording: 4 senders, batches of 2,000 records | batch p50 %.1f ms, p99 %.1f ms |"
+            + "| %s | recording: 4 senders, batches of 2,000 task-run transitions | batch p50 %.1f ms, p99 %.1f ms |"
             + " %,.0f transitions/s | %d errors |%n",
         kind,
         runs,

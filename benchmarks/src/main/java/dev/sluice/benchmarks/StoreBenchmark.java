@@ -45,8 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link Writer#transitions}: task-run state transitions per second that the SQLite writer
  *       commits, handed over as the engine does and flushed (target ≥ 50,000/s).
  *   <li>{@link Flow10k#run}: a 10^4-task layered DAG of 1 ms CPU tasks on the thread pool, with
- *       recording {@code on} vs {@code off} (target: on ≤ 10 % slower). Besides the wall time it
- *       reports the process's CPU time ({@code cpuMillis / runs} per run).
+ *       recording {@code on} (local SQLite) or through a {@code server} (a Sluice server in the
+ *       same JVM, reached over loopback HTTP by {@code api.url}) vs {@code off} (target: ≤ 10 %
+ *       slower). Besides the wall time it reports the process's CPU time ({@code cpuMillis / runs}
+ *       per run).
  * </ul>
  *
  * Run: {@code ./dev java -jar benchmarks/target/benchmarks.jar StoreBenchmark -wi 1 -i 3}.
@@ -149,23 +151,37 @@ public class StoreBenchmark {
   @Warmup(iterations = 1, time = 1)
   @Measurement(iterations = 3, time = 1)
   public static class Flow10k {
-    @Param({"off", "on"})
+    /** off; on (a local SQLite file); server (through a Sluice server in this JVM, by api.url). */
+    @Param({"off", "on", "server"})
     public String recording;
 
     private Path dir;
     private Sluice sluice;
+    private @Nullable RunStore serverStore;
+    private dev.sluice.server.@Nullable SluiceServer server;
     private Flow<Void> flow;
 
     @Setup(Level.Trial)
     public void build() throws IOException {
       dir = Files.createTempDirectory("sluice-store-bench");
-      sluice =
-          Sluice.builder()
-              .executor("threadpool")
-              .discoverListeners(false)
-              .setting(
-                  "store", recording.equals("on") ? dir.resolve("sluice.db").toString() : "off")
-              .build();
+      Sluice.Builder builder = Sluice.builder().executor("threadpool").discoverListeners(false);
+      switch (recording) {
+        case "off" -> builder.setting("store", "off");
+        case "on" -> builder.setting("store", dir.resolve("sluice.db").toString());
+        case "server" -> {
+          RunStore store = RunStores.open(dir.resolve("server.db").toString(), Map.of());
+          serverStore = store;
+          dev.sluice.server.SluiceServer started =
+              dev.sluice.server.SluiceServer.builder().store(store).port(0).start();
+          server = started;
+          builder
+              .setting("home", dir.toString())
+              .setting("store", dir.resolve("unused.db").toString())
+              .setting("api.url", started.uri() + "/api");
+        }
+        default -> throw new IllegalArgumentException("recording: off, on or server");
+      }
+      sluice = builder.build();
       flow = SluiceSubject.flow(Dag.Shape.LAYERED.of(10_000), Bodies.work(1_000));
     }
 
@@ -183,6 +199,12 @@ public class StoreBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
       sluice.close();
+      if (server != null) {
+        server.close();
+      }
+      if (serverStore != null) {
+        serverStore.close();
+      }
       delete(dir);
     }
   }

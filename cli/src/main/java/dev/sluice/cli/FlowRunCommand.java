@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       FlowRunCommand.Ls.class,
       FlowRunCommand.Inspect.class,
-      FlowRunCommand.Logs.class
+      FlowRunCommand.Logs.class,
+      FlowRunCommand.Cancel.class
     })
 final class FlowRunCommand {
 
@@ -425,6 +426,61 @@ final class FlowRunCommand {
       if (line.throwable() != null) {
         line.throwable().lines().forEach(l -> out.println("    " + l));
       }
+    }
+  }
+
+  @Command(
+      name = "cancel",
+      description = {
+        "Cancel an unfinished flow run, from any process: the process running it stops it within",
+        "about a second; a run whose process is gone is marked Cancelled at once."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Cancel implements Callable<Integer> {
+    private final Context context;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The flow run's id, or a unique start of it.")
+    String id;
+
+    Cancel(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      checkedId(spec, id);
+      PrintWriter out = spec.commandLine().getOut();
+      try (History history = History.open(context)) {
+        FlowRunDetail detail = history.flowRun(id);
+        UUID runId = detail.run().id();
+        switch (history.requestCancel(runId, "cancelled with `sluice flow-run cancel`")) {
+          case REQUESTED ->
+              out.println(
+                  "Asked flow run "
+                      + runId
+                      + " to cancel; the process running it stops it (follow it with `sluice"
+                      + " flow-run logs --follow "
+                      + runId
+                      + "`).");
+          case CANCELLED ->
+              out.println("Flow run " + runId + " is Cancelled (the process that ran it is gone).");
+          case ALREADY_FINAL ->
+              throw new CliException(
+                  "flow run "
+                      + runId
+                      + " has already ended ("
+                      + detail.run().state().name()
+                      + "); only an unfinished run can be cancelled");
+          case NOT_FOUND ->
+              throw new CliException("no flow run " + runId + " in " + history.location());
+        }
+      }
+      out.flush();
+      return 0;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.api.settings.Settings;
+import dev.sluice.api.store.CancelOutcome;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
@@ -98,6 +99,15 @@ final class History implements AutoCloseable {
   /** Whether the process that ran a run with this owner is known to be gone (the store judges). */
   boolean isKnownDead(RunOwner owner) {
     return store.isKnownDead(owner);
+  }
+
+  /** Asks for the run to be cancelled (see {@link RunStore#requestCancel}). */
+  CancelOutcome requestCancel(UUID flowRunId, String reason) {
+    try {
+      return store.requestCancel(flowRunId, reason);
+    } catch (RunStoreException e) {
+      throw new CliException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+    }
   }
 
   RunHistory history() {

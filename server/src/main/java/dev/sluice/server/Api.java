@@ -82,6 +82,7 @@ final class Api {
     r.add("POST", BASE + "/flow-runs/{id}/cancel", Scope.RUN, this::cancel);
     r.add("GET", BASE + "/task-runs/{id}", Scope.READ, this::taskRun);
     r.add("GET", BASE + "/changes", Scope.READ, this::changes);
+    r.add("GET", BASE + "/changes/latest", Scope.READ, this::latestChange);
     r.add("POST", BASE + "/records", Scope.AGENT, this::record);
     r.add("GET", BASE + "/tokens", Scope.ADMIN, this::tokens);
     r.add("POST", BASE + "/tokens", Scope.ADMIN, this::createToken);
@@ -297,6 +298,11 @@ final class Api {
     long after = x.longQuery("after", 0);
     int limit = x.intQuery("limit", 1000, 1, 10_000);
     x.json(200, Map.of("items", history.changesAfter(after, limit)));
+  }
+
+  private void latestChange(Exchange x) {
+    x.onlyQuery(List.of());
+    x.json(200, Map.of("sequence", history.latestChangeSequence()));
   }
 
   private void cancel(Exchange x) {

@@ -72,7 +72,7 @@ abstract class ApiContract {
 
   @AfterEach
   void stop() {
-    // Null when start() was skipped (PostgreSQL not configured): nothing to close then.
+    // Fields stay null when the test was skipped before start (no PostgreSQL).
     if (sluice != null) {
       sluice.close();
     }
@@ -132,6 +132,15 @@ abstract class ApiContract {
     Http.Answer version = http.get("/api/v1/version");
     assertThat(version.json().get("api").asText()).isEqualTo("v1");
     assertThat(version.json().get("version").asText()).isNotBlank().doesNotContain("${");
+  }
+
+  @Test
+  void theLatestChangeIsWhereAFollowerStarts() {
+    etl(1);
+    long latest = http.get("/api/v1/changes/latest").json().get("sequence").asLong();
+    assertThat(latest).isPositive();
+    assertThat(http.get("/api/v1/changes?after=" + latest).json().get("items")).isEmpty();
+    assertThat(http.get("/api/v1/changes?after=" + (latest - 1)).json().get("items")).hasSize(1);
   }
 
   @Test
@@ -526,6 +535,81 @@ abstract class ApiContract {
     reader.join(Duration.ofSeconds(30));
     assertThat(String.join("\n", messages)).contains("\"before\"").contains("\"after\"");
     assertThat(messages.get(messages.size() - 1)).startsWith("end:");
+  }
+
+  @Test
+  void theChangeStreamTellsOfRunsAsTheyChangeAndResumes() throws Exception {
+    FlowRun before = etl(1);
+    long latest = http.get("/api/v1/changes/latest").json().get("sequence").asLong();
+    List<Sse.Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch sawNew = new CountDownLatch(1);
+    CountDownLatch opened = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<UUID> newRun =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Sse.read(
+                        http,
+                        "/api/v1/flow-runs/stream",
+                        null,
+                        e -> {
+                          if (e.name().equals("comment")) {
+                            opened.countDown(); // the stream's first line: where it starts
+                            return;
+                          }
+                          events.add(e);
+                          UUID id = newRun.get();
+                          if (id != null && e.data().contains(id.toString())) {
+                            sawNew.countDown();
+                            throw new StopReading();
+                          }
+                        });
+                  } catch (StopReading done) {
+                    // the test saw what it waited for
+                  }
+                });
+    assertThat(opened.await(60, TimeUnit.SECONDS)).isTrue(); // it starts at "now"
+    FlowRun after = etl(2);
+    newRun.set(after.id());
+    assertThat(sawNew.await(60, TimeUnit.SECONDS)).as("a change event for the new run").isTrue();
+    reader.join(Duration.ofSeconds(10));
+    assertThat(events).allMatch(e -> Long.parseLong(e.id()) > latest);
+    assertThat(events).noneMatch(e -> e.data().contains(before.id().toString()));
+
+    // Resuming from an id: the stream replays what came after it, then waits for more.
+    try (var client = java.net.http.HttpClient.newHttpClient()) {
+      var response =
+          client.send(
+              http.request("/api/v1/flow-runs/stream")
+                  .header("Last-Event-ID", String.valueOf(latest))
+                  .GET()
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      StringBuilder seen = new StringBuilder();
+      try (var in = response.body()) {
+        byte[] chunk = new byte[8192];
+        while (!seen.toString().contains(after.id().toString())) {
+          int n = in.read(chunk);
+          if (n < 0) {
+            break;
+          }
+          seen.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(seen.toString()).contains("event: change").contains(after.id().toString());
+    }
+    assertThat(http.get("/api/v1/flow-runs/stream?after=x").status()).isEqualTo(400);
+  }
+
+  /** Ends a stream read from inside its event callback. */
+  private static final class StopReading extends RuntimeException {
+    StopReading() {
+      super(null, null, false, false);
+    }
   }
 
   // ---- helpers

@@ -50,6 +50,10 @@ final class Sse {
           }
           name = "message";
           data.setLength(0);
+        } else if (line.startsWith(":")) {
+          Event comment = new Event("comment", "", line.substring(1).strip());
+          events.add(comment);
+          each.accept(comment);
         } else if (line.startsWith("event: ")) {
           name = line.substring(7);
         } else if (line.startsWith("id: ")) {

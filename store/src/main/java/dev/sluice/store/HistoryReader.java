@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read side: plain queries on connections of its own (SQLite's WAL lets them read while a
@@ -126,33 +127,62 @@ final class HistoryReader implements RunHistory {
     return flowRunPage(q).items();
   }
 
+  /** Below this many runs, a tag is rare: the listing starts from the runs that carry it. */
+  static final int RARE_TAG_RUNS = 5_000;
+
+  /** The tag of {@code tags} the fewest runs carry, when fewer than {@link #RARE_TAG_RUNS} do. */
+  private static @Nullable String rarestTag(Connection c, Set<String> tags) throws SQLException {
+    String rarest = null;
+    int fewest = RARE_TAG_RUNS;
+    for (String tag : tags) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM (SELECT 1 FROM sluice_flow_run_tags WHERE tag = ? LIMIT ?) t")) {
+        s.setString(1, tag);
+        s.setInt(2, RARE_TAG_RUNS);
+        try (ResultSet rs = s.executeQuery()) {
+          int count = rs.next() ? rs.getInt(1) : 0;
+          if (count < fewest) {
+            fewest = count;
+            rarest = tag;
+          }
+        }
+      }
+    }
+    return rarest;
+  }
+
   @Override
   public FlowRunPage flowRunPage(FlowRunQuery q) {
     String cursor = q.cursor();
     RunCursor after = cursor == null ? null : RunCursor.decode(cursor, q.oldestFirst());
-    RunConditions where =
-        new RunConditions()
-            .flowName(q.flowName())
-            .states(q.states())
-            .startedIn(q.since(), q.until())
-            .idPrefix(q.idPrefix())
-            .text(q.text())
-            .tags(q.tags())
-            .after(after);
     String order = q.oldestFirst() ? "ASC" : "DESC";
-    // One more than asked: whether there is a next page.
-    String sql =
-        "SELECT "
-            + RUN_COLUMNS
-            + " FROM sluice_flow_runs"
-            + where.where()
-            + " ORDER BY start_time "
-            + order
-            + ", id "
-            + order
-            + " LIMIT ?";
     return query(
         c -> {
+          String rare = rarestTag(c, q.tags());
+          RunConditions where =
+              new RunConditions()
+                  .flowName(q.flowName())
+                  .states(q.states())
+                  .startedIn(q.since(), q.until())
+                  .idPrefix(q.idPrefix())
+                  .text(q.text())
+                  .tags(q.tags(), rare)
+                  .after(after);
+          // One more than asked: whether there is a next page. With a rare tag, "+start_time"
+          // keeps the planner from walking the start-time index: the tagged runs are few, and
+          // sorting them is cheaper than reading every run to find them.
+          String sql =
+              "SELECT "
+                  + RUN_COLUMNS
+                  + " FROM sluice_flow_runs"
+                  + where.where()
+                  + " ORDER BY "
+                  + (rare != null ? "+start_time " : "start_time ")
+                  + order
+                  + ", id "
+                  + order
+                  + " LIMIT ?";
           List<FlowRunSummary> runs = new ArrayList<>();
           try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setInt(where.bind(s, 1), q.limit() + 1);

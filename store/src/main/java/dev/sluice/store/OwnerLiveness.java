@@ -1,8 +1,7 @@
 package dev.sluice.store;
 
+import dev.sluice.api.internal.ProcessLiveness;
 import dev.sluice.api.store.RunOwner;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Whether the owner of a run is known to be gone, for {@link JdbcRunStore#markDeadRunsCrashed} and
@@ -11,9 +10,6 @@ import java.util.Optional;
  * heartbeat check belongs here when it comes, so every caller gets it.
  */
 final class OwnerLiveness {
-  /** Start times are rounded to clock ticks by the platform; a pid reused later differs by more. */
-  private static final long START_TOLERANCE_MILLIS = 1_000;
-
   private OwnerLiveness() {}
 
   /** The host whose processes this store can judge: this one. */
@@ -27,18 +23,6 @@ final class OwnerLiveness {
    * runs on another host.
    */
   static boolean isKnownDead(RunOwner owner) {
-    if (!owner.host().equals(localHost())) {
-      return false;
-    }
-    Optional<ProcessHandle> handle = ProcessHandle.of(owner.pid());
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return true;
-    }
-    Optional<Instant> started = handle.get().info().startInstant();
-    Instant recorded = owner.processStart();
-    return recorded != null
-        && started.isPresent()
-        && Math.abs(started.get().toEpochMilli() - recorded.toEpochMilli())
-            > START_TOLERANCE_MILLIS;
+    return ProcessLiveness.isKnownDead(owner);
   }
 }

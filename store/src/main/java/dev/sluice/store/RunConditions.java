@@ -79,17 +79,29 @@ final class RunConditions {
     return this;
   }
 
-  /** Only runs carrying every one of {@code tags}, when any. */
-  RunConditions tags(Set<String> tags) {
-    if (!tags.isEmpty()) {
-      conditions.add(
-          "id IN (SELECT flow_run_id FROM sluice_flow_run_tags WHERE tag IN ("
-              + InLists.marks(tags.size())
-              + ") GROUP BY flow_run_id HAVING COUNT(*) = ?)");
-      args.addAll(tags);
-      args.add(tags.size());
+  /**
+   * Only runs carrying every one of {@code tags}, when any: one index probe per tag and run, so a
+   * listing walking the runs in start order stops as soon as its page is full. With {@code rare} (a
+   * tag few runs carry), the runs carrying it are the starting set instead, found by the tag index,
+   * since walking every run to find the few would read them all.
+   */
+  RunConditions tags(Set<String> tags, @Nullable String rare) {
+    for (String tag : tags) {
+      if (tag.equals(rare)) {
+        add("id IN (SELECT flow_run_id FROM sluice_flow_run_tags WHERE tag = ?)", tag);
+      } else {
+        add(
+            "EXISTS (SELECT 1 FROM sluice_flow_run_tags t WHERE t.flow_run_id = sluice_flow_runs.id"
+                + " AND t.tag = ?)",
+            tag);
+      }
     }
     return this;
+  }
+
+  /** Like {@link #tags(Set, String)} with no rare tag. */
+  RunConditions tags(Set<String> tags) {
+    return tags(tags, null);
   }
 
   /** Only runs after {@code cursor} in the listing's order, when given. */

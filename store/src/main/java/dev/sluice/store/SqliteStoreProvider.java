@@ -23,7 +23,9 @@ public final class SqliteStoreProvider implements RunStoreProvider {
 
   @Override
   public boolean accepts(String location) {
-    return location.startsWith("jdbc:sqlite:") || !location.startsWith("jdbc:");
+    // Not a URL of another kind: an http(s) location is a Sluice server (sluice-client).
+    return location.startsWith("jdbc:sqlite:")
+        || !(location.startsWith("jdbc:") || location.matches("(?i)https?://.*"));
   }
 
   @Override
