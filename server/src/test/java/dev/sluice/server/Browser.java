@@ -127,7 +127,29 @@ final class Browser implements AutoCloseable {
   /** Opens {@code path} (e.g. {@code /runs}) and waits until the page has drawn. */
   Browser go(String path) {
     driver.get(base.resolve(path).toString());
-    awaitReady();
+    try {
+      awaitReady();
+    } catch (org.openqa.selenium.TimeoutException e) {
+      // The server runs in this JVM: its threads (virtual ones too) say what the page waits for.
+      try {
+        java.lang.management.ManagementFactory.getPlatformMXBean(
+                com.sun.management.HotSpotDiagnosticMXBean.class)
+            .dumpThreads(
+                Path.of("target/stalled-page-threads-" + System.nanoTime() + ".txt")
+                    .toAbsolutePath()
+                    .toString(),
+                com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      } catch (IOException io) {
+        // diagnostics only
+      }
+      throw new AssertionError(
+          path
+              + " did not finish drawing; the page says: "
+              + driver.findElement(By.tagName("main")).getText()
+              + "; console: "
+              + consoleErrors(),
+          e);
+    }
     return this;
   }
 

@@ -261,6 +261,21 @@ class DashboardBrowserTest {
     assertThat(another.state().name()).isEqualTo("Completed");
   }
 
+  /**
+   * Regression: a page left open its change-feed stream, the browser kept the connection (six per
+   * server), and the seventh page's calls waited forever.
+   */
+  @Test
+  void aPageLeftClosesItsStreams() {
+    for (int i = 0; i < 10; i++) {
+      browser.go(i % 2 == 0 ? "/runs" : "/");
+      // Its change feed is open (the "Live" mark shows) before the next page is loaded.
+      browser.await(d -> browser.<Boolean>js("return !document.getElementById('live').hidden"));
+    }
+    browser.go("/flows");
+    assertThat(h1()).isEqualTo("Flows");
+  }
+
   @Test
   void theCancelButtonStopsARunningRun() throws Exception {
     CountDownLatch started = new CountDownLatch(1);

@@ -25,7 +25,6 @@ const ROUTES = [
 const main = document.getElementById('main');
 const live = document.getElementById('live');
 let current = null; // the page on screen: {controller}
-let liveStreams = 0;
 
 function find(pathname) {
   for (const route of ROUTES) {
@@ -123,20 +122,57 @@ function navigate(url, {replace: replacing = false} = {}) {
   window.scrollTo(0, 0);
 }
 
-/** Follows the change feed while the page is open; onChange gets {flowRunId, sequence, at}. */
-function followChanges(signal, onChange, onOpen) {
-  liveStreams++;
-  live.hidden = false;
+// ---- the change feed: one stream per tab, shared by the pages that follow it
+
+const followers = new Set(); // {onChange}
+let feedOpen = false;
+let feedStarted = false;
+let feedStop = null; // aborts the feed's stream
+
+function startFeed() {
+  feedStarted = true;
+  feedStop = new AbortController();
   stream('/flow-runs/stream', {
-    signal,
+    signal: feedStop.signal,
     until: [],
-    onOpen,
-    onEvent: (e) => {
-      if (e.event === 'change') onChange(e.data);
+    onOpen: () => {
+      feedOpen = true;
+      live.hidden = followers.size === 0;
     },
-  }).catch((e) => console.warn('the change feed stopped', e)).finally(() => {
-    liveStreams--;
-    if (liveStreams === 0) live.hidden = true;
+    onEvent: (e) => {
+      if (e.event !== 'change') return;
+      for (const f of followers) f.onChange(e.data);
+    },
+  }).catch((e) => {
+    console.warn('the change feed stopped', e);
+    feedStarted = false;
+    feedOpen = false;
+    live.hidden = true;
+  });
+}
+
+/**
+ * Follows the change feed until `signal` fires: onChange gets {flowRunId, sequence, at} for each
+ * changed run; onOpen is called once the feed is open (at once if it is already), so a page that
+ * read its data before can read it again and miss nothing in between.
+ */
+function followChanges(signal, onChange, onOpen) {
+  if (signal.aborted) return;
+  const follower = {onChange};
+  followers.add(follower);
+  live.hidden = !feedOpen;
+  signal.addEventListener('abort', () => {
+    followers.delete(follower);
+    if (followers.size === 0) live.hidden = true;
+  }, {once: true});
+  if (!feedStarted) startFeed();
+  if (onOpen) waitForFeed().then(() => followers.has(follower) && onOpen());
+}
+
+function waitForFeed() {
+  return new Promise((resolve) => {
+    const check = () => (feedOpen ? resolve() : setTimeout(check, 50));
+    check();
   });
 }
 
@@ -159,6 +195,18 @@ document.addEventListener('click', (e) => {
 });
 
 window.addEventListener('popstate', () => show(true));
+
+// A page left (or put in the back-forward cache) closes its streams: the browser would otherwise
+// keep their connections, and it has only six per server. Shown again from the cache, it redraws.
+window.addEventListener('pagehide', () => {
+  current?.controller.abort();
+  feedStop?.abort();
+  feedStarted = false;
+  feedOpen = false;
+});
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) show(false);
+});
 
 setInterval(() => refreshTimes(main), 1000);
 
