@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import static dev.sluice.client.TestServer.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Flows;
@@ -13,10 +14,8 @@ import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
-import dev.sluice.server.SluiceServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +42,7 @@ class RemoteRunStoreTest {
 
   @TempDir Path dir;
 
-  private @Nullable RunStore serverStore;
-  private @Nullable SluiceServer server;
+  private @Nullable TestServer server;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -56,20 +53,16 @@ class RemoteRunStoreTest {
     stopServer();
   }
 
-  private String startServer(int port) {
-    serverStore = RunStores.open(dir.resolve("server.db").toString(), Map.of());
-    server = SluiceServer.builder().store(serverStore).port(port).start();
-    return server.uri().toString();
+  /** Starts the server over {@code server.db} on {@code port} (0: any); its URL. */
+  private String startServer(int port) throws Exception {
+    server = new TestServer(dir.resolve("server.db"), port).start();
+    return server.url();
   }
 
   private void stopServer() {
     if (server != null) {
-      server.close();
+      server.stop();
       server = null;
-    }
-    if (serverStore != null) {
-      serverStore.close();
-      serverStore = null;
     }
   }
 
@@ -77,22 +70,6 @@ class RemoteRunStoreTest {
     SluiceClient client = SluiceClient.builder().url(url).build();
     toClose.add(client);
     return client;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the condition did not become true within 60 s");
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static List<Path> files(Path directory) throws Exception {
@@ -346,7 +323,7 @@ class RemoteRunStoreTest {
   @Test
   void beyondTheQueueRecordsSpillToTheJournalWhileTheServerIsDownAndAllArriveInOrder()
       throws Exception {
-    int port = freePort();
+    int port = TestServer.freePort();
     String url = "http://127.0.0.1:" + port;
     Path journal = dir.resolve("journal");
     RunStore store =
@@ -388,7 +365,7 @@ class RemoteRunStoreTest {
 
   @Test
   void aJournalLeftByAProcessThatEndedIsSentByTheNextStore() throws Exception {
-    int port = freePort();
+    int port = TestServer.freePort();
     String url = "http://127.0.0.1:" + port;
     Path journal = dir.resolve("journal");
     Process child =
