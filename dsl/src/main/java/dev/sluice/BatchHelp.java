@@ -50,17 +50,16 @@ final class BatchHelp {
             },
             new String[] {
               "--executor NAME",
-              "where attempts run: local, threadpool, subprocess (default: the sluice.executor"
-                  + " setting, else threadpool)"
+              "local, threadpool or subprocess (default: setting sluice.executor, else threadpool)"
             },
             new String[] {"--quiet", "print nothing but errors; the exit code tells the outcome"},
             new String[] {"--json", "print one JSON object: the run, or what is wrong"},
             new String[] {"-h, --help", "print this help"}),
         out);
-    out.append(
-        "A parameter named like an option is given as -PNAME=VALUE. Ctrl-C (SIGINT) or SIGTERM"
-            + " cancels\nthe run: running tasks are interrupted and the run is recorded"
-            + " Cancelled; a second\nsignal exits at once.\n\n");
+    out.append("\n-PNAME=VALUE gives a parameter named like an option (-Pexecutor=VALUE).\n")
+        .append("Ctrl-C (SIGINT) or SIGTERM cancels the run: running tasks are interrupted, the")
+        .append(" run is\nrecorded Cancelled and the job exits 130 or 143; a second signal exits")
+        .append(" at once.\n\n");
     out.append("Exit codes:\n");
     List<String[]> codes = new ArrayList<>();
     for (BatchJob.Outcome outcome : BatchJob.Outcome.values()) {
