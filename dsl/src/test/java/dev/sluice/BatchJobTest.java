@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.api.Flow;
+import dev.sluice.api.store.RunStore;
+import dev.sluice.api.store.RunStores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +15,13 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,5 +187,51 @@ class BatchJobTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(run.get("parameters").toString())
         .isEqualTo("{\"name\":\"Grace\",\"times\":1,\"loud\":true}");
+  }
+
+  static final Flow<Void> HOLDING =
+      Flows.named("holding")
+          .define(
+              f ->
+                  f.action(
+                      "hold",
+                      () -> {
+                        Thread.sleep(Long.MAX_VALUE);
+                      }));
+
+  @Test
+  void aRunCancelledThroughTheRunHistoryExitsFour(@TempDir Path dir) throws Exception {
+    String db = dir.resolve("runs.db").toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BatchJob.Io io =
+        new BatchJob.Io(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            false,
+            Map.of(),
+            "Holding",
+            InstantSource.system());
+    CompletableFuture<Integer> job =
+        CompletableFuture.supplyAsync(
+            () ->
+                BatchJob.execute(
+                    HOLDING,
+                    List.of(),
+                    builder -> builder.executor(new PoolExecutor(1)).setting("store", db),
+                    io));
+    Pattern started = Pattern.compile("as run ([0-9a-f-]{36}) ");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Matcher id = started.matcher("");
+    while (!(id = started.matcher(out.toString(StandardCharsets.UTF_8))).find()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    try (RunStore store = RunStores.open(db, Map.of())) {
+      var unused = store.requestCancel(UUID.fromString(id.group(1)), "stopped by an operator");
+    }
+
+    assertThat(job.get(60, TimeUnit.SECONDS)).isEqualTo(4);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Cancelled in");
   }
 }
