@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.api.Flow;
+import dev.sluice.api.store.CancelOutcome;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import java.io.ByteArrayOutputStream;
@@ -227,8 +228,17 @@ class BatchJobTest {
       Thread.sleep(20);
     }
 
+    assertThat(id.find(0)).as("the job started").isTrue();
     try (RunStore store = RunStores.open(db, Map.of())) {
-      var unused = store.requestCancel(UUID.fromString(id.group(1)), "stopped by an operator");
+      // The job's store commits the run asynchronously: ask until it is there.
+      UUID runId = UUID.fromString(id.group(1));
+      CancelOutcome outcome;
+      while ((outcome = store.requestCancel(runId, "stopped by an operator"))
+              == CancelOutcome.NOT_FOUND
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(outcome).isEqualTo(CancelOutcome.REQUESTED);
     }
 
     assertThat(job.get(60, TimeUnit.SECONDS)).isEqualTo(4);

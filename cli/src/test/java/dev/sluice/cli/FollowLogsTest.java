@@ -109,6 +109,10 @@ class FollowLogsTest {
     try (Sluice sluice = Recording.sluice(home)) {
       RunHandle handle = sluice.start(waiting, Map.of());
       String id = handle.id().toString();
+      // The run reaches the store asynchronously; --follow of a run not there yet is an error.
+      Await.until(
+          "the store to hold the held step's line",
+          () -> cli.run("flow-run", "logs", id).out().contains("holding"));
       CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", id);
       Await.until(
           "--follow to draw the progress of the held step",
