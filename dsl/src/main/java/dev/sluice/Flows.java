@@ -26,6 +26,9 @@ import java.util.function.Function;
  * }
  */
 public final class Flows {
+  private static final StackWalker CALLERS =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
   private Flows() {}
 
   /** Starts defining a flow called {@code name}. */
@@ -100,8 +103,10 @@ public final class Flows {
 
     /**
      * Names the {@link FlowProvider} that rebuilds this flow in a worker process (the subprocess
-     * executor) or on another machine. Without it, one registered for {@link
-     * java.util.ServiceLoader} that provides a flow of this name is used.
+     * executor) or on another machine. Without it, a flow kept in a static field of the class that
+     * defines it ({@code static final Flow<Void> FLOW = Flows.named(..).define(..)}) is found
+     * there; otherwise one registered for {@link java.util.ServiceLoader} that provides a flow of
+     * this name is used.
      */
     @CanIgnoreReturnValue
     public Definition entrypoint(Class<? extends FlowProvider> provider) {
@@ -116,16 +121,26 @@ public final class Flows {
      *     of another flow, cycles
      */
     public Flow<Void> define(Consumer<FlowBuilder> steps) {
+      FlowOptions defined = definedIn(CALLERS.getCallerClass());
       FlowBuilder builder = new FlowBuilder(name);
       steps.accept(builder);
-      return builder.build(options, null);
+      return builder.build(defined, null);
     }
 
     /** Defines the steps and builds a flow whose result is the value of the step returned. */
     public <R> Flow<R> returning(Function<FlowBuilder, ? extends Ref<R>> steps) {
+      FlowOptions defined = definedIn(CALLERS.getCallerClass());
       FlowBuilder builder = new FlowBuilder(name);
       Ref<R> result = steps.apply(builder);
-      return builder.build(options, result);
+      return builder.build(defined, result);
+    }
+
+    /**
+     * The options with the class whose code defines the flow: where a worker process looks for it
+     * (in static fields) when no entrypoint is named. A hidden class cannot be found by name there.
+     */
+    private FlowOptions definedIn(Class<?> caller) {
+      return caller.isHidden() ? options : options.withDefinedIn(caller);
     }
   }
 }

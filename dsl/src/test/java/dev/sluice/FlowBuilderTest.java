@@ -329,4 +329,15 @@ class FlowBuilderTest {
         .contains("\"fetch\" -> \"each\";", "\"each\" -> \"report\" [label=\"outcome\"];")
         .contains("\"fetch\" -> \"report\" [style=dashed];");
   }
+
+  static final Flow<Void> IN_A_FIELD = Flows.named("in a field").define(f -> f.task("t", () -> 1));
+
+  @Test
+  void aFlowRecordsTheClassWhoseCodeDefinedItSoWorkersCanFindItThere() {
+    Flow<Integer> inAMethod = Flows.named("in a method").returning(f -> f.task("t", () -> 1));
+
+    assertThat(IN_A_FIELD.options().definedIn()).isEqualTo(FlowBuilderTest.class.getName());
+    assertThat(inAMethod.options().definedIn()).isEqualTo(FlowBuilderTest.class.getName());
+    assertThat(inAMethod.options().entrypoint()).isEmpty();
+  }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
 import dev.sluice.api.internal.Durations;
+import dev.sluice.api.internal.Progress;
+import dev.sluice.api.internal.TerminalLine;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
 import dev.sluice.api.store.FlowRunQuery;
@@ -354,7 +356,9 @@ final class FlowRunCommand {
 
     @Option(
         names = {"-f", "--follow"},
-        description = "Keep printing new lines until the run reaches a final state.")
+        description =
+            "Keep printing new lines until the run reaches a final state; on a terminal, with a"
+                + " progress line (steps done, running, failed; time elapsed) below them.")
     boolean follow;
 
     @Option(names = "--json", description = "Print one JSON object per line, for scripts.")
@@ -369,36 +373,73 @@ final class FlowRunCommand {
       checkedId(spec, id);
       PrintWriter out = spec.commandLine().getOut();
       ObjectWriter writer = Json.outputWriter().without(SerializationFeature.INDENT_OUTPUT);
+      // On a terminal, --follow keeps a progress line below the lines it prints.
+      @Nullable TerminalLine progress =
+          follow && !json && context.terminal()
+              ? TerminalLine.forTerminal(context.environment())
+              : null;
       try (History history = History.open(context)) {
         FlowRunDetail detail = history.flowRun(id);
+        FlowRunDetail latest = detail;
         long after = 0;
         boolean finished = detail.run().state().isFinal();
         while (true) {
-          after = printAvailable(history, detail, after, writer, out);
+          after = printAvailable(history, detail, after, writer, out, progress);
           if (!follow || finished) {
             break;
+          }
+          if (progress != null) {
+            out.print(progress.draw(progressOf(latest).line()));
+            out.flush();
           }
           Thread.sleep(context.followInterval().toMillis());
           // Read the state before the lines: lines logged before the final state are then
           // committed too, and one more pass prints them.
-          FlowRunDetail now = history.history().flowRun(detail.run().id()).orElse(detail);
-          finished = now.run().state().isFinal();
-          if (!finished && history.isKnownDead(now.owner())) {
+          latest = history.history().flowRun(detail.run().id()).orElse(latest);
+          finished = latest.run().state().isFinal();
+          if (!finished && history.isKnownDead(latest.owner())) {
             // The process running it died: mark it Crashed (as the engine would on its next
             // start), so the next pass prints the rest and ends.
             history.markDeadRunsCrashed();
           }
         }
+        if (progress != null) {
+          out.print(progress.clear());
+          out.flush();
+        }
       }
       return 0;
     }
 
+    /** The run's progress as recorded: its steps' task runs (map elements aside) by state. */
+    private Progress progressOf(FlowRunDetail detail) {
+      Progress progress =
+          Progress.of(
+              detail.run().flowName(),
+              detail.flow().steps().size(),
+              detail.run().duration(context.clock().instant()));
+      for (TaskRunDetail task : detail.taskRuns()) {
+        if (task.mapIndex() == null) {
+          progress = progress.plus(task.state().type(), task.state().isFinal());
+        }
+      }
+      return progress;
+    }
+
     private long printAvailable(
-        History history, FlowRunDetail detail, long after, ObjectWriter writer, PrintWriter out)
+        History history,
+        FlowRunDetail detail,
+        long after,
+        ObjectWriter writer,
+        PrintWriter out,
+        @Nullable TerminalLine progress)
         throws Exception {
       long last = after;
       while (true) {
         List<StoredLogLine> page = history.history().logs(detail.run().id(), last, PAGE);
+        if (progress != null && !page.isEmpty()) {
+          out.print(progress.clear());
+        }
         for (StoredLogLine stored : page) {
           if (json) {
             out.println(writer.writeValueAsString(stored));

@@ -18,6 +18,7 @@ final class CliRunner {
 
   private final Map<String, String> environment = new HashMap<>();
   private final Map<String, String> systemProperties = new HashMap<>();
+  private boolean terminal;
 
   CliRunner(Path home) {
     environment.put("SLUICE_HOME", home.toString());
@@ -26,6 +27,12 @@ final class CliRunner {
 
   CliRunner env(String name, String value) {
     environment.put(name, value);
+    return this;
+  }
+
+  /** Commands run as if their output were a terminal. */
+  CliRunner onTerminal() {
+    terminal = true;
     return this;
   }
 
@@ -40,7 +47,8 @@ final class CliRunner {
         systemProperties,
         InstantSource.system(),
         ZoneId.of("UTC"),
-        Duration.ofMillis(20));
+        Duration.ofMillis(20),
+        terminal);
   }
 
   /** A command running in another thread; {@link #out()} shows what it printed so far. */

@@ -10,6 +10,7 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.RunHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -82,6 +83,52 @@ class FollowLogsTest {
           new String[] {"first line", "waiting for the latch", "released", "last line"}) {
         assertThat(out.lines().filter(l -> l.endsWith(line))).as(line).hasSize(1);
       }
+    }
+  }
+
+  @Test
+  void onATerminalFollowKeepsAProgressLineBelowTheLinesAndClearsItAtTheEnd() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Flow<Void> waiting =
+        Flows.named("progressing")
+            .define(
+                f -> {
+                  var first = f.action("first", () -> log.info("first line"));
+                  var hold =
+                      f.action(
+                              "hold",
+                              () -> {
+                                log.info("holding");
+                                release.await();
+                              })
+                          .waitFor(first);
+                  f.action("last", () -> log.info("last line")).waitFor(hold);
+                });
+    CliRunner cli = new CliRunner(home).onTerminal();
+
+    try (Sluice sluice = Recording.sluice(home)) {
+      RunHandle handle = sluice.start(waiting, Map.of());
+      String id = handle.id().toString();
+      // The run reaches the store asynchronously; --follow of a run not there yet is an error.
+      Await.until(
+          "the store to hold the held step's line",
+          () -> cli.run("flow-run", "logs", id).out().contains("holding"));
+      CliRunner.Running follow = cli.start("flow-run", "logs", "--follow", id);
+      Await.until(
+          "--follow to draw the progress of the held step",
+          () -> follow.out().contains("\rprogressing: 1/3 done, 1 running, 0 failed, "));
+      release.countDown();
+      assertThat(handle.await().state().name()).isEqualTo("Completed");
+      assertThat(follow.exitCode().get(60, TimeUnit.SECONDS)).as(follow.err()).isZero();
+
+      String out = follow.out();
+      assertThat(out).containsSubsequence("first line", "holding", "\rprogressing: ", "last line");
+      // Every log line starts on a clean row: after a newline, or after the progress line's erase.
+      assertThat(Arrays.stream(out.split("\n")).filter(l -> l.contains("last line")))
+          .singleElement()
+          .satisfies(l -> assertThat(l).matches("((\r[^\r]*)*\r *\r)?\\d{4}-.*last line"));
+      // Nothing of the progress line is left on the last row.
+      assertThat(out.substring(out.lastIndexOf('\n') + 1)).matches("(?s)(|.*\r +\r)");
     }
   }
 

@@ -18,14 +18,14 @@ import java.util.Map;
  * back — the latest runs, the task runs of this one, and its log lines.
  *
  * <p>Run it with {@code ./dev example RunHistory}; {@code -Dsluice.store=/tmp/runs.db} records
- * elsewhere.
+ * elsewhere, {@code SLUICE_EXECUTOR=subprocess} runs the tasks in worker JVMs.
  */
 public final class RunHistory {
   private RunHistory() {}
 
   /** Runs the pipeline once and prints what the run store holds about it. */
   public static void main(String[] args) {
-    try (Sluice sluice = Sluice.builder().executor("local").build()) {
+    try (Sluice sluice = Sluice.create()) {
       System.out.print(show(sluice));
     }
   }

@@ -1,9 +1,8 @@
 package dev.sluice.examples;
 
+import dev.sluice.BatchJob;
 import dev.sluice.Flows;
-import dev.sluice.Sluice;
 import dev.sluice.api.Flow;
-import dev.sluice.api.FlowRun;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,10 @@ import org.slf4j.LoggerFactory;
  * The seed tutorial's pipeline in Java: an API call that fails half the time, retried up to 4 times
  * two seconds apart; the data is augmented with a message and written out.
  *
- * <p>Run it with {@code ./dev demo} (or {@code ./dev demo --msg "Now we're cooking!"}).
+ * <p>Run it with {@code ./dev demo} (or {@code ./dev demo --msg="Now we're cooking!"}; {@code ./dev
+ * demo --help} lists its parameters and options). It is a {@link BatchJob}: its exit code says how
+ * the run ended (0 Completed, 1 Failed...), and {@code SLUICE_EXECUTOR=subprocess ./dev demo} runs
+ * its tasks in worker JVMs, which find the flow in {@link #FLOW}.
  */
 public final class UnreliablePipeline {
   private static final Logger log = LoggerFactory.getLogger(UnreliablePipeline.class);
@@ -26,7 +28,10 @@ public final class UnreliablePipeline {
           .description("Call an unreliable API, augment its data, write the result")
           .define(
               f -> {
-                var msg = f.param("msg", String.class).withDefault("Hello");
+                var msg =
+                    f.param("msg", String.class)
+                        .withDefault("Hello")
+                        .describedAs("the message written with the data");
                 var data =
                     f.task("Get data from API", UnreliablePipeline::callUnreliableApi)
                         .retries(4)
@@ -57,26 +62,8 @@ public final class UnreliablePipeline {
     return "Success!";
   }
 
-  /** Runs the pipeline once and prints its summary; {@code --msg TEXT} sets the message. */
+  /** Runs the pipeline once as a batch job: prints its summary and exits with its outcome. */
   public static void main(String[] args) {
-    Map<String, Object> parameters = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--msg") && i + 1 < args.length) {
-        parameters.put("msg", args[++i]);
-      } else {
-        System.err.println("usage: UnreliablePipeline [--msg TEXT]");
-        System.exit(2);
-      }
-    }
-    boolean completed;
-    try (Sluice sluice = Sluice.create()) {
-      FlowRun run = sluice.run(FLOW, parameters);
-      System.out.println();
-      System.out.println("Executor: " + sluice.executor());
-      System.out.print(run.summary());
-      completed = run.state().isCompleted();
-    }
-    // Exit only after close(): it flushes the run history, so `sluice flow-run ls` sees the end.
-    System.exit(completed ? 0 : 1);
+    BatchJob.run(FLOW, args);
   }
 }

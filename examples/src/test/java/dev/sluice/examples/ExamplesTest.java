@@ -2,12 +2,18 @@ package dev.sluice.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Sluice;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.State;
 import dev.sluice.api.TaskRun;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +106,56 @@ class ExamplesTest {
       assertThat(crash.attempts()).isEqualTo(2);
       assertThat(crash.history()).extracting(c -> c.state().name()).contains("AwaitingRetry");
     }
+  }
+
+  @Test
+  void everyExampleFlowRunsInWorkerProcessesFoundThroughItsStaticField(@TempDir Path cacheDir) {
+    try (Sluice sluice =
+        Sluice.builder()
+            .executor("subprocess")
+            .setting("executor.workers", "2")
+            .cacheDirectory(cacheDir)
+            .retainResults()
+            .build()) {
+      FlowRun demo = sluice.run(UnreliablePipeline.FLOW, Map.of("msg", "Hi"));
+      FlowRun tour = sluice.run(FeatureTour.FLOW, Map.of("cities", "oslo,lima"));
+      FlowRun cached = sluice.run(CachedPipeline.FLOW, Map.of("epochs", 2));
+
+      TaskRun api = demo.taskRun("Get data from API").orElseThrow();
+      assertThat(demo.state().isCompleted() || api.attempts() == 5).as(demo.summary()).isTrue();
+      assertThat(tour.state()).as(tour.summary()).isEqualTo(State.COMPLETED);
+      assertThat(tour.taskRun("normalize first").orElseThrow().subflowRun()).isPresent();
+      assertThat(cached.state()).as(cached.summary()).isEqualTo(State.COMPLETED);
+      assertThat(cached.result()).isEqualTo("model after 2 epochs, loss 0.3333");
+    }
+  }
+
+  @Test
+  void theDemoIsABatchJobWhoseExitCodeSaysHowItsRunEnded(@TempDir Path home) throws Exception {
+    List<String> command =
+        List.of(
+            ProcessHandle.current().info().command().orElseThrow(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            UnreliablePipeline.class.getName(),
+            "--msg=Hi",
+            "--json");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(home.resolve("err.txt").toFile());
+    builder.environment().put("SLUICE_HOME", home.toString());
+    builder.environment().put("SLUICE_EXECUTOR", "subprocess");
+    builder.environment().remove("SLUICE_STORE");
+    Process demo = builder.start();
+    String out = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    JsonNode run = new ObjectMapper().readTree(out);
+    String state = run.get("state").asText();
+    assertThat(state).as(Files.readString(home.resolve("err.txt"))).isIn("Completed", "Failed");
+    assertThat(demo.exitValue()).isEqualTo(state.equals("Completed") ? 0 : 1);
+    assertThat(run.get("exitCode").asInt()).isEqualTo(demo.exitValue());
+    assertThat(run.get("parameters").get("msg").asText()).isEqualTo("Hi");
+    assertThat(home.resolve("sluice.db")).exists();
   }
 }

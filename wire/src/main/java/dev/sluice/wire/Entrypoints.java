@@ -4,6 +4,8 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowProvider;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.SubflowStep;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,12 +17,16 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds the {@link FlowProvider} (the <em>entrypoint</em>) that rebuilds a flow in another process,
- * for executors that run tasks outside this JVM: on the submitting side to check a flow before it
- * runs (and to tell the other side which class to load), on the running side to rebuild the flow
- * and find its steps. A provider's flows are searched with their sub-flows, so a child flow is
- * found through its parent's entrypoint. Providers are created once per class name and kept; an
- * instance is safe to share between threads.
+ * Finds the <em>entrypoint</em> that rebuilds a flow in another process, for executors that run
+ * tasks outside this JVM: on the submitting side to check a flow before it runs (and to tell the
+ * other side which class to load), on the running side to rebuild the flow and find its steps.
+ *
+ * <p>An entrypoint is a class: a {@link FlowProvider}, or any class whose static fields hold the
+ * flows (the class that defined a flow, as {@code FlowOptions.definedIn()} records, is tried when
+ * no entrypoint is named, so a flow kept in a {@code static final} field needs no provider). Its
+ * flows are searched with their sub-flows, so a child flow is found through its parent's
+ * entrypoint. Providers are created once per class name and kept; an instance is safe to share
+ * between threads.
  */
 public final class Entrypoints {
   private final ClassLoader loader;
@@ -41,8 +47,9 @@ public final class Entrypoints {
   }
 
   /**
-   * The class name of the provider that provides {@code flow} (by name): the flow's named
-   * entrypoint, else one found by {@link ServiceLoader}.
+   * The class name of the entrypoint that provides {@code flow} (by name): the flow's named
+   * entrypoint, else the parent flow's, else the class that defined it (its static fields), else a
+   * provider found by {@link ServiceLoader}.
    *
    * @param flow the flow to find
    * @param inheritedEntrypoint the entrypoint of the flow this one is a sub-flow of, tried after
@@ -72,6 +79,10 @@ public final class Entrypoints {
                 + "); return this flow from it");
       }
     }
+    String definer = flow.options().definedIn();
+    if (!definer.isEmpty() && definesInStaticField(definer, flow.name())) {
+      return definer;
+    }
     for (FlowProvider provider : ServiceLoader.load(FlowProvider.class, loader)) {
       if (find(provider, flow.name()).isPresent()) {
         providers.putIfAbsent(provider.getClass().getName(), provider);
@@ -83,7 +94,10 @@ public final class Entrypoints {
             + flow.name()
             + "' has no entrypoint, so "
             + rebuiltBy
-            + " cannot rebuild it. Add a"
+            + " cannot rebuild it. Keep the flow in a static field of the class that defines it"
+            + " (static final Flow<..> FLOW = Flows.named(\""
+            + flow.name()
+            + "\")...), where they look first; or add a"
             + " class implementing dev.sluice.api.FlowProvider (with a public no-argument"
             + " constructor) whose flows() returns this flow, and either name it on the flow,"
             + " Flows.named(\""
@@ -93,11 +107,22 @@ public final class Entrypoints {
             + " META-INF/services/dev.sluice.api.FlowProvider)");
   }
 
+  /** Whether the class {@code className} holds the flow called {@code name} in a static field. */
+  private boolean definesInStaticField(String className, String name) {
+    try {
+      return find(provider(className), name).isPresent();
+    } catch (IllegalArgumentException e) {
+      return false; // a flow defined in a method, a class another JVM cannot load: look further
+    }
+  }
+
   /**
-   * The provider of this class, created once (with its public no-argument constructor).
+   * The entrypoint of this class, created once: a {@link FlowProvider} made with its public
+   * no-argument constructor, or, for another class, a provider of the flows its static fields hold
+   * (the class is initialized, which builds them).
    *
-   * @throws IllegalArgumentException when the class is not on the classpath, is not a {@link
-   *     FlowProvider} or cannot be created
+   * @throws IllegalArgumentException when the class is not on the classpath, cannot be created, or
+   *     is no provider and holds no flow in a static field
    */
   public FlowProvider provider(String className) {
     return providers.computeIfAbsent(
@@ -106,8 +131,7 @@ public final class Entrypoints {
           try {
             Class<?> c = Class.forName(name, true, loader);
             if (!FlowProvider.class.isAssignableFrom(c)) {
-              throw new IllegalArgumentException(
-                  "entrypoint " + name + " does not implement dev.sluice.api.FlowProvider");
+              return StaticFlows.of(c);
             }
             return (FlowProvider) c.getConstructor().newInstance();
           } catch (ClassNotFoundException e) {
@@ -121,6 +145,34 @@ public final class Entrypoints {
                 "entrypoint " + name + " could not be created: " + e, e);
           }
         });
+  }
+
+  /** The flows held in the static fields of a class that is not a {@link FlowProvider}. */
+  private record StaticFlows(List<Flow<?>> flows) implements FlowProvider {
+    static StaticFlows of(Class<?> c) {
+      List<Flow<?>> flows = new ArrayList<>();
+      for (Field field : c.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers())
+            && Flow.class.isAssignableFrom(field.getType())
+            && field.trySetAccessible()) {
+          try {
+            if (field.get(null) instanceof Flow<?> flow) {
+              flows.add(flow);
+            }
+          } catch (IllegalAccessException e) {
+            // trySetAccessible said yes; a field we still cannot read holds no flow for us
+          }
+        }
+      }
+      if (flows.isEmpty()) {
+        throw new IllegalArgumentException(
+            "entrypoint "
+                + c.getName()
+                + " does not implement dev.sluice.api.FlowProvider and holds no flow in a static"
+                + " field");
+      }
+      return new StaticFlows(List.copyOf(flows));
+    }
   }
 
   /** The flow called {@code name} among the provider's flows and their sub-flows. */

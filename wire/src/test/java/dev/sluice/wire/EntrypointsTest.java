@@ -94,6 +94,7 @@ class EntrypointsTest {
     assertThatThrownBy(() -> entrypoints.resolve(inline, ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("flow 'inline' has no entrypoint, so " + WHO + " cannot rebuild it")
+        .hasMessageContaining("Keep the flow in a static field of the class that defines it")
         .hasMessageContaining("dev.sluice.api.FlowProvider")
         .hasMessageContaining("Flows.named(\"inline\").entrypoint(MyFlows.class)");
   }
@@ -118,9 +119,51 @@ class EntrypointsTest {
         .hasMessage("entrypoint class com.example.Missing is not on the classpath");
     assertThatThrownBy(() -> entrypoints.provider(String.class.getName()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("entrypoint java.lang.String does not implement dev.sluice.api.FlowProvider");
+        .hasMessage(
+            "entrypoint java.lang.String does not implement dev.sluice.api.FlowProvider and holds"
+                + " no flow in a static field");
     assertThatThrownBy(() -> entrypoints.provider(NoDefaultConstructor.class.getName()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs a public no-argument constructor");
+  }
+
+  /** Holds its flows in static fields and implements nothing, as a class defining flows does. */
+  static final class Definer {
+    private static final Flow<Object> KEPT =
+        flow(
+            "kept",
+            FlowOptions.DEFAULTS.withDefinedIn(Definer.class),
+            task("work"),
+            new SubflowStep<>(
+                "child", INNER, Map.of(), Map.of(), TaskOptions.DEFAULTS, List.of(), null));
+
+    static Flow<Object> kept() {
+      return KEPT;
+    }
+  }
+
+  @Test
+  void aFlowKeptInAStaticFieldOfTheClassThatDefinedItIsFoundThere() {
+    assertThat(entrypoints.resolve(Definer.kept(), "")).isEqualTo(Definer.class.getName());
+    FlowProvider provider = entrypoints.provider(Definer.class.getName());
+    assertThat(Entrypoints.find(provider, "kept")).containsSame(Definer.kept());
+    assertThat(Entrypoints.find(provider, "inner")).containsSame(INNER);
+    // a sub-flow is found through it as through a provider
+    assertThat(entrypoints.resolve(INNER, Definer.class.getName()))
+        .isEqualTo(Definer.class.getName());
+  }
+
+  @Test
+  void aFlowDefinedInAMethodOfAClassIsNotFoundThereAndTheUsualAdviceIsGiven() {
+    Flow<Object> local =
+        flow("local", FlowOptions.DEFAULTS.withDefinedIn(Definer.class), task("work"));
+    Flow<Object> nowhere =
+        flow("nowhere", FlowOptions.DEFAULTS.withDefinedIn(String.class), task("work"));
+
+    for (Flow<Object> flow : List.of(local, nowhere)) {
+      assertThatThrownBy(() -> entrypoints.resolve(flow, ""))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("flow '" + flow.name() + "' has no entrypoint");
+    }
   }
 }

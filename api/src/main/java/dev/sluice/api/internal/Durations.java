@@ -23,4 +23,16 @@ public final class Durations {
     long seconds = Math.round(nanos / 1e9);
     return String.format(Locale.ROOT, "%d min %d s", seconds / 60, seconds % 60);
   }
+
+  /** {@code d} in whole seconds, for a clock that ticks: 0 s, 42 s, 3 min 5 s or 2 h 3 min. */
+  public static String formatSeconds(Duration d) {
+    long seconds = Math.max(0, d.toSeconds());
+    if (seconds < 60) {
+      return seconds + " s";
+    }
+    if (seconds < 3600) {
+      return String.format(Locale.ROOT, "%d min %d s", seconds / 60, seconds % 60);
+    }
+    return String.format(Locale.ROOT, "%d h %d min", seconds / 3600, seconds % 3600 / 60);
+  }
 }

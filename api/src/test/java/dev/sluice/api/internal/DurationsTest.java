@@ -59,4 +59,13 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofNanos(999_960_000))).isIn("1.00 s", "999.9 ms");
     assertThat(Durations.format(Duration.ofNanos(59_996_000_000L))).isIn("1 min 0 s", "59.99 s");
   }
+
+  @Test
+  void wholeSecondsForAClockThatTicks() {
+    assertThat(Durations.formatSeconds(Duration.ofMillis(999))).isEqualTo("0 s");
+    assertThat(Durations.formatSeconds(Duration.ofMillis(42_700))).isEqualTo("42 s");
+    assertThat(Durations.formatSeconds(Duration.ofSeconds(185))).isEqualTo("3 min 5 s");
+    assertThat(Durations.formatSeconds(Duration.ofMinutes(123))).isEqualTo("2 h 3 min");
+    assertThat(Durations.formatSeconds(Duration.ofSeconds(-3))).isEqualTo("0 s");
+  }
 }

@@ -143,4 +143,20 @@ class FlowOptionsTest {
                 .entrypoint())
         .isEmpty();
   }
+
+  @Test
+  void theDefiningClassIsRecordedByNameAndOtherCopiesKeepIt() {
+    FlowOptions options = FlowOptions.DEFAULTS.withDefinedIn(FlowOptionsTest.class);
+
+    assertThat(FlowOptions.DEFAULTS.definedIn()).isEmpty();
+    assertThat(options.definedIn()).isEqualTo(FlowOptionsTest.class.getName());
+    assertThat(
+            options
+                .withEntrypoint(Entry.class)
+                .withDescription("d")
+                .withOnFailure(run -> {})
+                .definedIn())
+        .isEqualTo(FlowOptionsTest.class.getName());
+    assertThat(options.withEntrypoint(Entry.class).entrypoint()).isEqualTo(Entry.class.getName());
+  }
 }

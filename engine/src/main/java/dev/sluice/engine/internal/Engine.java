@@ -153,6 +153,17 @@ public final class Engine implements AutoCloseable {
     return start(flow, parameters, options).await();
   }
 
+  /**
+   * Checks {@code parameters} against {@code flow}'s as a run would — defaults, coercion of strings
+   * and JSON — without running anything or needing an engine.
+   *
+   * @throws dev.sluice.api.ParameterException listing every missing, unknown or uncoercible
+   *     parameter
+   */
+  public static void checkParameters(Flow<?> flow, Map<String, ?> parameters) {
+    var unused = ParameterBinder.bind(flow.name(), flow.parameters(), parameters);
+  }
+
   /** Binds parameters and creates the run, without starting it. */
   Execution prepare(
       Flow<?> flow, Map<String, ?> parameters, @Nullable TaskRunState parent, RunOptions options) {

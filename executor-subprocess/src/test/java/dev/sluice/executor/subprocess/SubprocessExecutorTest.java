@@ -185,6 +185,19 @@ class SubprocessExecutorTest {
     assertThat(heard).isEmpty();
   }
 
+  /** No entrypoint named and no provider: workers find it in this static field. */
+  static final Flow<Long> UNNAMED =
+      Flows.named("kept-in-a-field")
+          .returning(f -> f.task("pid", () -> ProcessHandle.current().pid()));
+
+  @Test
+  void aFlowKeptInAStaticFieldRunsInAWorkerWithoutAnEntrypoint() {
+    FlowRun run = sluice().run(UNNAMED);
+
+    assertThat(run.state()).isEqualTo(State.COMPLETED);
+    assertThat(run.result()).isNotEqualTo(ProcessHandle.current().pid());
+  }
+
   @Test
   void aNamedEntrypointThatDoesNotProvideTheFlowIsReported() {
     Flow<Integer> stray =

@@ -1,0 +1,44 @@
+package dev.sluice;
+
+import dev.sluice.api.Flow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A batch job in its own JVM, started by {@link BatchJobSignalsTest}: {@code BatchJobProcess MODE
+ * ARGS...} runs {@link #FLOW} with {@link BatchJob#run} on the local executor ({@code local}) or on
+ * a thread pool ({@code pool}). Its step {@code hold} writes the file {@code --marker} names and
+ * then sleeps until it is interrupted.
+ */
+public final class BatchJobProcess {
+  private BatchJobProcess() {}
+
+  static final Flow<Void> FLOW =
+      Flows.named("signalled-job")
+          .define(
+              f -> {
+                var marker = f.param("marker", String.class);
+                var first = f.task("first", () -> 1);
+                var hold =
+                    f.task(
+                        "hold",
+                        first,
+                        marker,
+                        (x, file) -> {
+                          Files.writeString(Path.of(file), "running");
+                          Thread.sleep(Long.MAX_VALUE);
+                          return x;
+                        });
+                f.task("after", hold, x -> x + 1);
+              });
+
+  public static void main(String[] args) {
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "local" -> BatchJob.run(FLOW, rest, builder -> builder.executor("local"));
+      case "pool" -> BatchJob.run(FLOW, rest, builder -> builder.executor(new PoolExecutor(2)));
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+  }
+}
