@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,6 +78,12 @@ public final class ServerLoad {
                 .toAbsolutePath()
                 .toString());
     Path out = Path.of(o.getOrDefault("out", "benchmarks/SERVER.md"));
+    List<Double> rates = new ArrayList<>();
+    for (String rate : o.getOrDefault("rates", "250,500").split(",")) {
+      if (!rate.isBlank()) {
+        rates.add(Double.parseDouble(rate.strip()));
+      }
+    }
     boolean sqlite = !location.startsWith("jdbc:");
     if (sqlite) {
       Files.createDirectories(Path.of(location).getParent());
@@ -90,10 +97,10 @@ public final class ServerLoad {
           Locale.ROOT, "store %s holds %,d flow runs%n", store.location(), count(store));
       List<UUID> sample = sampleIds(store);
       try (SluiceServer server = SluiceServer.builder().store(store).port(0).start()) {
-        Figures reads = readLoad(server.uri(), sample, clients, seconds);
+        List<Figures> reads = readLoad(server.uri(), sample, clients, seconds, rates);
         Figures writes = recordLoad(server.uri(), Math.max(2, seconds / 3));
         String kind = sqlite ? "SQLite" : "PostgreSQL";
-        String block = render(kind, runs, clients, seconds, reads, writes);
+        String block = render(kind, runs, clients, seconds, rates, reads, writes);
         System.out.print(block);
         if (!o.containsKey("no-write")) {
           write(out, kind, block);
@@ -102,7 +109,9 @@ public final class ServerLoad {
     }
   }
 
-  record Figures(long requests, double seconds, long p50Micros, long p99Micros, long errors) {
+  /** One load's figures; {@code cpuMicros} is the process's CPU time per request. */
+  record Figures(
+      long requests, double seconds, long p50Micros, long p99Micros, long errors, long cpuMicros) {
     double perSecond() {
       return requests / seconds;
     }
@@ -205,32 +214,60 @@ public final class ServerLoad {
     return ids;
   }
 
-  /** {@code clients} virtual threads, each listing (60 %) and reading (40 %) runs in a loop. */
-  private static Figures readLoad(URI base, List<UUID> ids, int clients, int seconds)
-      throws Exception {
+  /**
+   * {@code clients} virtual threads, each listing (60 %) and reading (40 %) runs: first as fast as
+   * answers come (a closed loop), then at each of {@code rates} requests/s in all (open loops).
+   */
+  private static List<Figures> readLoad(
+      URI base, List<UUID> ids, int clients, int seconds, List<Double> rates) throws Exception {
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
-    String[] lists = {
-      "/api/v1/flow-runs?limit=50",
-      "/api/v1/flow-runs?limit=50&flow=flow-3",
-      "/api/v1/flow-runs?limit=50&state=Failed",
-      "/api/v1/flow-runs?limit=50&tag=nightly",
-      "/api/v1/flow-runs?limit=50&flow=flow-7&state=Completed",
-      "/api/v1/flow-runs?limit=50&since=2026-11-20T00:00:00Z&until=2026-11-21T00:00:00Z",
-    };
     System.out.printf(
         Locale.ROOT, "%d clients for %d s (after 5 s of warm-up)...%n", clients, seconds);
-    run(http, base, ids, lists, clients, 5);
-    return run(http, base, ids, lists, clients, seconds);
+    run(http, base, ids, clients, 5, 0);
+    List<Figures> figures = new ArrayList<>();
+    figures.add(run(http, base, ids, clients, seconds, 0));
+    for (double rate : rates) {
+      System.out.printf(Locale.ROOT, "%d clients at %,.0f requests/s...%n", clients, rate);
+      figures.add(run(http, base, ids, clients, seconds, rate));
+    }
+    return figures;
   }
 
+  /**
+   * A listing as the dashboard and scripts ask for them: the newest runs, or those of one flow, one
+   * state, one tag, one flow in one state, or one day, each picked at random.
+   */
+  private static String listing(SplittableRandom random) {
+    String page = "/api/v1/flow-runs?limit=50";
+    return switch (random.nextInt(6)) {
+      case 0 -> page;
+      case 1 -> page + "&flow=" + FLOWS[random.nextInt(FLOWS.length)];
+      case 2 -> page + "&state=" + (random.nextBoolean() ? "Failed" : "Completed");
+      case 3 -> page + "&tag=" + TAGS[random.nextInt(TAGS.length)];
+      case 4 -> page + "&flow=" + FLOWS[random.nextInt(FLOWS.length)] + "&state=Completed";
+      default -> {
+        Instant day = EPOCH.plus(Duration.ofDays(random.nextInt(30)));
+        yield page + "&since=" + day + "&until=" + day.plus(Duration.ofDays(1));
+      }
+    };
+  }
+
+  /**
+   * {@code clients} loops for {@code seconds}. With {@code rate} 0 each sends its next request as
+   * soon as the last is answered (a closed loop: the server's saturation); otherwise each sends one
+   * every {@code clients / rate} seconds, and a request's latency counts from when it was due, so a
+   * server that falls behind is not flattered by the requests it delayed (an open loop).
+   */
   private static Figures run(
-      HttpClient http, URI base, List<UUID> ids, String[] lists, int clients, int seconds)
+      HttpClient http, URI base, List<UUID> ids, int clients, int seconds, double rate)
       throws Exception {
+    long cpuBefore = processCpuNanos();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
+    long interval = rate > 0 ? (long) (clients / rate * 1e9) : 0;
     AtomicLong errors = new AtomicLong();
     List<Future<long[]>> results = new ArrayList<>();
     long began = System.nanoTime();
@@ -243,17 +280,24 @@ public final class ServerLoad {
                   SplittableRandom random = new SplittableRandom(seed);
                   long[] latencies = new long[1 << 12];
                   int n = 0;
-                  while (System.nanoTime() < end) {
+                  long due = System.nanoTime() + (interval > 0 ? random.nextLong(interval) : 0);
+                  while (due < end) {
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
                     String path =
                         random.nextInt(10) < 6
-                            ? lists[random.nextInt(lists.length)]
+                            ? listing(random)
                             : "/api/v1/flow-runs/" + ids.get(random.nextInt(ids.size()));
-                    long t0 = System.nanoTime();
+                    long t0 = interval > 0 ? due : System.nanoTime();
                     HttpResponse<byte[]> r =
                         http.send(
                             HttpRequest.newBuilder(base.resolve(path)).GET().build(),
                             HttpResponse.BodyHandlers.ofByteArray());
-                    long took = System.nanoTime() - t0;
+                    long answered = System.nanoTime();
+                    long took = answered - t0;
+                    due = interval > 0 ? due + interval : answered;
                     if (r.statusCode() != 200) {
                       errors.incrementAndGet();
                     }
@@ -267,9 +311,22 @@ public final class ServerLoad {
       }
     }
     double elapsed = (System.nanoTime() - began) / 1e9;
+    long cpu = processCpuNanos() - cpuBefore;
     long[] merged = merged(results);
     return new Figures(
-        merged.length, elapsed, percentile(merged, 0.50), percentile(merged, 0.99), errors.get());
+        merged.length,
+        elapsed,
+        percentile(merged, 0.50),
+        percentile(merged, 0.99),
+        errors.get(),
+        merged.length == 0 ? 0 : cpu / 1000 / merged.length);
+  }
+
+  /** The CPU time this process (server and clients) has used, in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Every worker's latencies, in nanoseconds, sorted. */
@@ -296,11 +353,18 @@ public final class ServerLoad {
   private static Figures recordLoad(URI base, int seconds) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     int senders = 4;
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    AtomicLong began = new AtomicLong();
+    AtomicLong end = new AtomicLong();
+    CyclicBarrier start =
+        new CyclicBarrier(
+            senders,
+            () -> {
+              began.set(System.nanoTime());
+              end.set(began.get() + seconds * 1_000_000_000L);
+            });
     AtomicLong transitions = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<Future<long[]>> results = new ArrayList<>();
-    long began = System.nanoTime();
     FlowInfo info = new FlowInfo("recorded", "1", "", List.of(), "");
     try (ExecutorService pool = Executors.newFixedThreadPool(senders)) {
       for (int s = 0; s < senders; s++) {
@@ -308,81 +372,28 @@ public final class ServerLoad {
         results.add(
             pool.submit(
                 () -> {
+                  // The bodies are built before the clock starts where they can be: the
+                  // senders stand for other machines, whose CPU is not this server's.
+                  List<byte[]> ready = new ArrayList<>();
+                  for (int k = 1; k <= PREBUILT_BATCHES; k++) {
+                    ready.add(batch(source, k, info));
+                  }
                   long sequence = 0;
                   long[] latencies = new long[1024];
                   int n = 0;
-                  RunOwner owner = new RunOwner("load-sender", 2, EPOCH);
-                  while (System.nanoTime() < end) {
-                    // One flow run of 500 task runs, four transitions each, as a wide flow sends.
-                    List<Object> records = new ArrayList<>(2002);
-                    Instant at = Instant.now();
-                    UUID id = UUID.randomUUID();
-                    records.add(new FlowRunStart(id, info, "{}", null, null, at, owner));
-                    records.add(new FlowRunEvent(id, "recorded", null, null, State.RUNNING, at, 1));
-                    for (int i = 0; i < 500; i++) {
-                      UUID task = UUID.randomUUID();
-                      String name = "t[" + i + "]";
-                      records.add(
-                          new TaskRunEvent(
-                              id,
-                              "recorded",
-                              task,
-                              name,
-                              null,
-                              State.PENDING,
-                              at,
-                              0,
-                              null,
-                              "t",
-                              i));
-                      records.add(
-                          new TaskRunEvent(
-                              id,
-                              "recorded",
-                              task,
-                              name,
-                              State.PENDING,
-                              State.RUNNING,
-                              at,
-                              1,
-                              null,
-                              "t",
-                              i));
-                      records.add(
-                          new TaskRunEvent(
-                              id,
-                              "recorded",
-                              task,
-                              name,
-                              State.RUNNING,
-                              new State.AwaitingRetry(at, 2),
-                              at,
-                              1,
-                              null,
-                              "t",
-                              i));
-                      records.add(
-                          new TaskRunEvent(
-                              id,
-                              "recorded",
-                              task,
-                              name,
-                              State.RETRYING,
-                              State.COMPLETED,
-                              at,
-                              2,
-                              null,
-                              "t",
-                              i));
-                    }
-                    ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
-                    RecordBatches.write(body, source, ++sequence, records, List.of());
+                  start.await();
+                  while (System.nanoTime() < end.get()) {
+                    sequence++;
+                    byte[] body =
+                        sequence <= ready.size()
+                            ? ready.get((int) sequence - 1)
+                            : batch(source, sequence, info);
                     long t0 = System.nanoTime();
                     HttpResponse<String> r =
                         http.send(
                             HttpRequest.newBuilder(base.resolve("/api/v1/records"))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                 .build(),
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (r.statusCode() == 200) {
@@ -399,37 +410,105 @@ public final class ServerLoad {
                 }));
       }
     }
-    double elapsed = (System.nanoTime() - began) / 1e9;
+    double elapsed = (System.nanoTime() - began.get()) / 1e9;
     long[] merged = merged(results);
     return new Figures(
         transitions.get(),
         elapsed,
         percentile(merged, 0.50),
         percentile(merged, 0.99),
-        errors.get());
+        errors.get(),
+        0);
+  }
+
+  /** Batches each sender builds before the clock starts (about 0.4 MB each). */
+  private static final int PREBUILT_BATCHES = 150;
+
+  /**
+   * The body of batch {@code sequence} of {@code source}: one flow run of 500 task runs, four
+   * transitions each, as a wide flow sends.
+   */
+  private static byte[] batch(String source, long sequence, FlowInfo info) throws IOException {
+    RunOwner owner = new RunOwner("load-sender", 2, EPOCH);
+    List<Object> records = new ArrayList<>(2002);
+    Instant at = Instant.now();
+    UUID id = UUID.randomUUID();
+    records.add(new FlowRunStart(id, info, "{}", null, null, at, owner));
+    records.add(new FlowRunEvent(id, "recorded", null, null, State.RUNNING, at, 1));
+    for (int i = 0; i < 500; i++) {
+      UUID task = UUID.randomUUID();
+      String name = "t[" + i + "]";
+      records.add(
+          new TaskRunEvent(id, "recorded", task, name, null, State.PENDING, at, 0, null, "t", i));
+      records.add(
+          new TaskRunEvent(
+              id, "recorded", task, name, State.PENDING, State.RUNNING, at, 1, null, "t", i));
+      records.add(
+          new TaskRunEvent(
+              id,
+              "recorded",
+              task,
+              name,
+              State.RUNNING,
+              new State.AwaitingRetry(at, 2),
+              at,
+              1,
+              null,
+              "t",
+              i));
+      records.add(
+          new TaskRunEvent(
+              id, "recorded", task, name, State.RETRYING, State.COMPLETED, at, 2, null, "t", i));
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
+    RecordBatches.write(body, source, sequence, records, List.of());
+    return body.toByteArray();
   }
 
   private static String render(
-      String kind, int runs, int clients, int seconds, Figures reads, Figures writes) {
-    return String.format(
-        Locale.ROOT,
-        "| %s, %,d runs stored | %d clients listing (60 %%) and reading (40 %%) runs, %d s | p50 %.1f ms,"
-            + " p99 %.1f ms | %,.0f requests/s | %d errors |%n"
-            + "| %s | recording: 4 senders, batches of 2,000 task-run transitions | batch p50 %.1f ms, p99 %.1f ms |"
-            + " %,.0f transitions/s | %d errors |%n",
-        kind,
-        runs,
-        clients,
-        seconds,
-        reads.p50Micros() / 1000.0,
-        reads.p99Micros() / 1000.0,
-        reads.perSecond(),
-        reads.errors(),
-        kind,
-        writes.p50Micros() / 1000.0,
-        writes.p99Micros() / 1000.0,
-        writes.perSecond(),
-        writes.errors());
+      String kind,
+      int runs,
+      int clients,
+      int seconds,
+      List<Double> rates,
+      List<Figures> reads,
+      Figures writes) {
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < reads.size(); i++) {
+      Figures r = reads.get(i);
+      String loop =
+          i == 0
+              ? "closed loop (each client asks again as soon as it is answered)"
+              : String.format(Locale.ROOT, "open loop at %,.0f requests/s", rates.get(i - 1));
+      rows.append(
+          String.format(
+              Locale.ROOT,
+              "| %s, %,d runs stored | %d clients listing (60 %%) and reading (40 %%) runs, %s, %d s"
+                  + " | p50 %.1f ms, p99 %.1f ms | %,.0f requests/s, %,d µs CPU each (server and"
+                  + " clients) | %d errors |%n",
+              kind,
+              runs,
+              clients,
+              loop,
+              seconds,
+              r.p50Micros() / 1000.0,
+              r.p99Micros() / 1000.0,
+              r.perSecond(),
+              r.cpuMicros(),
+              r.errors()));
+    }
+    rows.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | recording: 4 senders, batches of 2,000 task-run transitions (bodies built before"
+                + " the clock starts) | batch p50 %.1f ms, p99 %.1f ms | %,.0f transitions/s | %d"
+                + " errors |%n",
+            kind,
+            writes.p50Micros() / 1000.0,
+            writes.p99Micros() / 1000.0,
+            writes.perSecond(),
+            writes.errors()));
+    return rows.toString();
   }
 
   /** Replaces the rows of {@code kind} in {@code file} (a Markdown table), keeping the others. */

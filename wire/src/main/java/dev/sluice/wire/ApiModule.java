@@ -33,6 +33,7 @@ final class ApiModule {
     SimpleModule module = new SimpleModule("sluice-api");
     module.addSerializer(State.class, new StateSerializer());
     module.addDeserializer(State.class, new StateDeserializer());
+    module.addSerializer(Instant.class, new IsoInstants());
     module.setMixInAnnotation(FlowRunStart.class, ParametersMixin.class);
     module.setMixInAnnotation(FlowRunDetail.class, ParametersMixin.class);
     module.setMixInAnnotation(StateRecord.class, StateRecordMixin.class);
