@@ -113,7 +113,7 @@ class BatchJobTest {
         .startsWith("error: invalid arguments for flow 'greeting'\n")
         .contains("  - unexpected argument 'extra'")
         .contains("  - 'colour' is not a parameter of this flow; it has [name, times, loud]")
-        .contains("  - parameter 'name' (java.lang.String) is required")
+        .contains("  - parameter 'name' (String) is required")
         .contains("  - parameter 'times' (int) cannot take \"often\"")
         .contains("Run with --help");
     assertThat(RUNS.get()).isEqualTo(before);

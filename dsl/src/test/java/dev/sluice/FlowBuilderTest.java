@@ -221,6 +221,76 @@ class FlowBuilderTest {
   }
 
   @Test
+  void namesWithControlCharactersAreRefusedWhereTheFlowIsDefined() {
+    assertThatThrownBy(
+            () ->
+                Flows.named("bad\nflow")
+                    .define(
+                        f -> {
+                          f.param("p\u0000", int.class);
+                          f.task("line\nbreak", () -> 1);
+                          f.task("tab\there", () -> 1);
+                        }))
+        .isInstanceOfSatisfying(
+            FlowValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "the flow's name 'bad\\u000aflow' contains a control character (a"
+                            + " newline, tab or NUL); remove it",
+                        "the parameter name 'p\\u0000' contains a control character (a newline,"
+                            + " tab or NUL); remove it",
+                        "the step name 'line\\u000abreak' contains a control character (a"
+                            + " newline, tab or NUL); remove it",
+                        "the step name 'tab\\u0009here' contains a control character (a newline,"
+                            + " tab or NUL); remove it"));
+  }
+
+  @Test
+  void optionsAStepKindCannotHonourAreRefusedNamingTheStep() {
+    Flow<Integer> child = Flows.named("child").returning(f -> f.task("one", () -> 1));
+    assertThatThrownBy(
+            () ->
+                Flows.named("options")
+                    .define(
+                        f -> {
+                          f.subflow("sub", child).tags("db").version("2");
+                          f.task("plain", () -> 1).version("3");
+                          f.map("each", f.task("items", () -> List.of(1)), x -> x).version("4");
+                          f.task("cached", () -> 1).version("5").cache(); // fine: a key part
+                        }))
+        .isInstanceOfSatisfying(
+            FlowValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "sub-flow step 'sub' has tags [db]; a sub-flow step takes no concurrency"
+                            + " slot, so tag the tasks inside the sub-flow instead",
+                        "sub-flow step 'sub' has a version; a step's version is part of its cache"
+                            + " key and a sub-flow step is not cached, so version the child flow"
+                            + " (Flows.named(..).version(..)) instead",
+                        "step 'plain' has version '3' but no cache policy; a step's version only"
+                            + " enters its cache key, so add .cache() or drop .version()",
+                        "step 'each' has version '4' but no cache policy; a step's version only"
+                            + " enters its cache key, so add .cache() or drop .version()"));
+  }
+
+  @Test
+  void aStepsDescriptionIsItsTooltipInTheDotDiagram() {
+    Flow<Integer> child = Flows.named("child").returning(f -> f.task("one", () -> 1));
+    Flow<Void> flow =
+        Flows.named("described")
+            .define(
+                f -> {
+                  f.task("fetch", () -> 1).description("Reads the API");
+                  f.subflow("report", child).description("Renders it");
+                });
+    assertThat(flow.toDot())
+        .contains("  \"fetch\" [tooltip=\"Reads the API\"];\n")
+        .contains("  \"report\" [shape=box3d, tooltip=\"Renders it (flow child)\"];\n");
+  }
+
+  @Test
   void duplicateNamesAreReportedTogether() {
     assertThatThrownBy(
             () ->

@@ -98,7 +98,7 @@ class ParametersTest {
                       p ->
                           assertThat(p)
                               .startsWith(
-                                  "parameter 'mode' (dev.sluice.ParametersTest$Mode) cannot take"
+                                  "parameter 'mode' (ParametersTest.Mode) cannot take"
                                       + " \"SLOW\""))
                   .anySatisfy(p -> assertThat(p).contains("'window'").contains("is required"));
               assertThat(e.getMessage())

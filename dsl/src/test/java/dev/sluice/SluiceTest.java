@@ -49,7 +49,11 @@ class SluiceTest {
     assertThatThrownBy(() -> Sluice.builder().executor("quantum").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown executor 'quantum'")
-        .hasMessageContaining("available: [local]");
+        .hasMessageContaining("available: [local]")
+        .hasMessageContaining("dev.sluice:sluice-executor-threadpool")
+        // One line, and no frames of the dependency injector that built the engine.
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))
+        .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
   }
 
   @Test

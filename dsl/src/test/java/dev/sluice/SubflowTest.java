@@ -7,8 +7,12 @@ import dev.sluice.api.Flow;
 import dev.sluice.api.FlowRun;
 import dev.sluice.api.FlowValidationException;
 import dev.sluice.api.State;
+import dev.sluice.api.StateType;
 import dev.sluice.api.TaskRun;
+import dev.sluice.api.TaskTimeoutException;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,41 @@ class SubflowTest {
     assertThat(child.parameters()).containsEntry("name", "Ada").containsEntry("punctuation", "?");
     assertThat(child.taskRun("greeting").orElseThrow().result()).isEqualTo("Hello, Ada?");
     assertThat(run.parentTaskRunId()).isEmpty();
+  }
+
+  @Test
+  void aSubflowStepsTimeoutCancelsItsChildAndTimesTheStepOut() {
+    AtomicInteger calls = new AtomicInteger();
+    Flow<Integer> slow =
+        Flows.named("slow-child")
+            .returning(
+                f ->
+                    f.task(
+                        "sleeps",
+                        () -> {
+                          calls.incrementAndGet();
+                          Thread.sleep(10_000); // interrupted when the child run is cancelled
+                          return 1;
+                        }));
+    Flow<Integer> parent =
+        Flows.named("impatient-parent")
+            .returning(f -> f.subflow("child", slow).timeout(Duration.ofMillis(100)).retries(1));
+
+    for (Sluice on : List.of(sluice, Sluice.builder().executor(new PoolExecutor(4)).build())) {
+      calls.set(0);
+      FlowRun run = on.run(parent);
+
+      TaskRun step = run.taskRun("child").orElseThrow();
+      assertThat(step.state()).isInstanceOf(State.TimedOut.class);
+      assertThat(step.attempts()).isEqualTo(2);
+      assertThat(calls).hasValue(2);
+      assertThat(step.error().orElseThrow()).isInstanceOf(TaskTimeoutException.class);
+      assertThat(step.subflowRun().orElseThrow().state().name()).isEqualTo("Cancelled");
+      assertThat(run.state().type()).isEqualTo(StateType.FAILED);
+      if (on != sluice) {
+        on.close();
+      }
+    }
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.sluice.api.spi.Parameter;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.SubflowStep;
 import dev.sluice.api.spi.TaskStep;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Renders a flow's DAG as text for Mermaid and Graphviz. */
@@ -66,14 +68,25 @@ final class Diagrams {
     }
     for (Step<?> s : flow.steps()) {
       out.append("  ").append(dotText(s.name()));
+      // The step's description is its tooltip (with a sub-flow's flow name after it).
+      String description = s.options().description();
+      String tooltip =
+          s instanceof SubflowStep<?> f
+              ? description.isEmpty()
+                  ? "flow " + f.flow().name()
+                  : description + " (flow " + f.flow().name() + ")"
+              : description;
+      List<String> attributes = new ArrayList<>(2);
       switch (s) {
-        case TaskStep<?> t -> out.append(";\n");
-        case MapStep<?> m -> out.append(" [shape=hexagon];\n");
-        case SubflowStep<?> f ->
-            out.append(" [shape=box3d, tooltip=")
-                .append(dotText("flow " + f.flow().name()))
-                .append("];\n");
+        case TaskStep<?> t -> {}
+        case MapStep<?> m -> attributes.add("shape=hexagon");
+        case SubflowStep<?> f -> attributes.add("shape=box3d");
       }
+      if (!tooltip.isEmpty()) {
+        attributes.add("tooltip=" + dotText(tooltip));
+      }
+      out.append(attributes.isEmpty() ? "" : " [" + String.join(", ", attributes) + "]");
+      out.append(";\n");
     }
     for (Step<?> s : flow.steps()) {
       String to = dotText(s.name());

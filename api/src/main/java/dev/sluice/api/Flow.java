@@ -5,6 +5,7 @@ import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.Parameter;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.SubflowStep;
+import dev.sluice.api.spi.TaskOptions;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,6 +91,11 @@ public final class Flow<R> {
     List<String> problems = new ArrayList<>();
     if (name.isBlank()) {
       problems.add("the flow's name is blank; give it a name");
+    } else if (hasControlCharacter(name)) {
+      problems.add(
+          "the flow's name "
+              + RunOptions.quoted(name)
+              + " contains a control character (a newline, tab or NUL); remove it");
     }
     Map<String, String> seen = new HashMap<>();
     for (Parameter<?> p : parameters) {
@@ -116,6 +122,7 @@ public final class Flow<R> {
         validateBindings(sub, problems);
       }
       validateCachePolicy(s, problems);
+      validateOptions(s, problems);
     }
     if (resultStep != null && !stepsByName.containsKey(resultStep)) {
       problems.add("the result step '" + resultStep + "' is not a step of this flow");
@@ -124,11 +131,24 @@ public final class Flow<R> {
     return problems;
   }
 
+  private static boolean hasControlCharacter(String name) {
+    return name.chars().anyMatch(Character::isISOControl);
+  }
+
   private static void checkName(
       String name, String kind, Map<String, String> seen, List<String> problems) {
     if (name.isBlank()) {
       problems.add("a " + kind + " has a blank name; every step and parameter needs a name");
       return;
+    }
+    if (hasControlCharacter(name)) {
+      // They break the summary table, the CLI's columns and log lines.
+      problems.add(
+          "the "
+              + kind
+              + " name "
+              + RunOptions.quoted(name)
+              + " contains a control character (a newline, tab or NUL); remove it");
     }
     String previous = seen.putIfAbsent(name, kind);
     if (previous != null) {
@@ -166,6 +186,38 @@ public final class Flow<R> {
                 + "' out of its cache key, but it has no such input; its inputs are "
                 + names);
       }
+    }
+  }
+
+  /** Options a step kind cannot honour are refused here, so none is stored and ignored. */
+  private static void validateOptions(Step<?> step, List<String> problems) {
+    TaskOptions options = step.options();
+    if (step instanceof SubflowStep<?>) {
+      if (!options.tags().isEmpty()) {
+        problems.add(
+            "sub-flow step '"
+                + step.name()
+                + "' has tags "
+                + new java.util.TreeSet<>(options.tags())
+                + "; a sub-flow step takes no concurrency slot, so tag the tasks inside the"
+                + " sub-flow instead");
+      }
+      if (!options.version().isEmpty()) {
+        problems.add(
+            "sub-flow step '"
+                + step.name()
+                + "' has a version; a step's version is part of its cache key and a sub-flow step"
+                + " is not cached, so version the child flow (Flows.named(..).version(..))"
+                + " instead");
+      }
+    } else if (!options.version().isEmpty() && !options.cachePolicy().enabled()) {
+      problems.add(
+          "step '"
+              + step.name()
+              + "' has version '"
+              + options.version()
+              + "' but no cache policy; a step's version only enters its cache key, so add"
+              + " .cache() or drop .version()");
     }
   }
 

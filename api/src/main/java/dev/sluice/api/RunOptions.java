@@ -83,7 +83,8 @@ public record RunOptions(
     }
   }
 
-  private static String quoted(String value) {
+  /** {@code value} in quotes, its control characters shown as {@code \\uXXXX}; Flow uses it too. */
+  static String quoted(String value) {
     StringBuilder s = new StringBuilder("'");
     value
         .codePoints()

@@ -363,7 +363,15 @@ public sealed interface State {
   }
 
   private static String describe(Throwable error) {
-    String message = error.getMessage();
+    String message;
+    try {
+      message = error.getMessage();
+    } catch (Throwable e) { // user code: a message that cannot be read is left out
+      if (e instanceof VirtualMachineError fatal) {
+        throw fatal;
+      }
+      message = "(its getMessage() threw " + e.getClass().getName() + ")";
+    }
     String name = dev.sluice.api.store.RecordedException.typeOf(error);
     String type = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
     return message == null || message.isEmpty() ? type : type + ": " + message;

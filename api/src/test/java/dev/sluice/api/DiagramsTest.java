@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.api.spi.Condition;
 import dev.sluice.api.spi.FlowOptions;
@@ -196,20 +197,20 @@ class DiagramsTest {
   }
 
   @Test
-  void quotesBackslashesAndNewlinesInNamesAreEscapedInDot() {
+  void quotesAndBackslashesInNamesAndNewlinesInDescriptionsAreEscapedInDot() {
     Flow<Void> flow =
         Flow.of(
             "say \"hi\"",
             FlowOptions.DEFAULTS,
             List.of(param("C:\\data")),
             List.of(
-                task("the \"best\"\nstep", List.of(Input.value("C:\\data")), List.of(), null),
+                task("the \"best\" step", List.of(Input.value("C:\\data")), List.of(), null),
                 new SubflowStep<>(
                     "sub",
                     child("a \"child\""),
                     Map.of(),
                     Map.of("rows", List.of()),
-                    TaskOptions.DEFAULTS,
+                    TaskOptions.DEFAULTS.withDescription("two\nlines"),
                     List.of(),
                     null)),
             null);
@@ -217,21 +218,22 @@ class DiagramsTest {
     assertThat(flow.toDot())
         .startsWith("digraph \"say \\\"hi\\\"\" {\n")
         .contains("  \"C:\\\\data\" [shape=ellipse];\n")
-        .contains("  \"the \\\"best\\\"\\nstep\";\n")
-        .contains("  \"C:\\\\data\" -> \"the \\\"best\\\"\\nstep\";\n")
-        .contains("  \"sub\" [shape=box3d, tooltip=\"flow a \\\"child\\\"\"];\n");
+        .contains("  \"the \\\"best\\\" step\";\n")
+        .contains("  \"C:\\\\data\" -> \"the \\\"best\\\" step\";\n")
+        .contains("  \"sub\" [shape=box3d, tooltip=\"two\\nlines (flow a \\\"child\\\")\"];\n");
   }
 
   @Test
-  void newlinesInNamesBecomeSpacesInMermaid() {
-    Flow<Void> flow =
-        Flow.of(
-            "f",
-            FlowOptions.DEFAULTS,
-            List.of(),
-            List.of(task("two\nlines", List.of(), List.of(), null)),
-            null);
-
-    assertThat(flow.toMermaid()).isEqualTo("flowchart TD\n  s0[\"two lines\"]\n");
+  void aNameWithANewlineIsRefusedBeforeAnyDiagramIsDrawn() {
+    assertThatThrownBy(
+            () ->
+                Flow.of(
+                    "f",
+                    FlowOptions.DEFAULTS,
+                    List.of(),
+                    List.of(task("two\nlines", List.of(), List.of(), null)),
+                    null))
+        .isInstanceOf(FlowValidationException.class)
+        .hasMessageContaining("'two\\u000alines' contains a control character");
   }
 }

@@ -126,7 +126,7 @@ final class RecordRows {
   private void flowRunStarted(FlowRunStart start) throws SQLException {
     FlowInfo flow = start.flow();
     long at = Micros.of(start.at());
-    String flowKey = flow.name() + '\0' + flow.version() + '\0' + flow.mermaid().hashCode();
+    String flowKey = flow.structureHash(); // the full structure: no 32-bit collisions
     if (!flowsWritten.contains(flowKey) && !flowsAdded.contains(flowKey)) {
       s.writeFlow(flow, at);
       flowsAdded.add(flowKey);

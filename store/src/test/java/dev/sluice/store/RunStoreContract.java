@@ -131,6 +131,26 @@ abstract class RunStoreContract {
   }
 
   @Test
+  void aChangedStructureIsWrittenEvenWhenItsDiagramsHashCodeIsTheSame() {
+    // "Aa" and "BB" have the same String.hashCode(): the 32-bit key took the second for the first.
+    assertThat("flowchart Aa".hashCode()).isEqualTo("flowchart BB".hashCode());
+    UUID[] runs = new UUID[2];
+    String[] diagrams = {"flowchart Aa", "flowchart BB"};
+    for (int k = 0; k < 2; k++) {
+      FlowInfo flow = new FlowInfo("etl", "2", "", FLOW.steps(), diagrams[k]);
+      runs[k] = UUID.randomUUID();
+      store
+          .recorder()
+          .flowRunStarted(
+              new FlowRunStart(runs[k], flow, "{}", null, null, t0, RunOwner.current()));
+      flush();
+    }
+
+    assertThat(store.history().flowRun(runs[1]).orElseThrow().flow().mermaid())
+        .isEqualTo("flowchart BB");
+  }
+
+  @Test
   void aRunWithItsTaskRunsStatesErrorsAndCacheKeyIsStoredAndReadBack() {
     UUID run = start(RunOwner.current());
     UUID extract = UUID.randomUUID();

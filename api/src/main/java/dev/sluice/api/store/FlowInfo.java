@@ -5,6 +5,10 @@ import dev.sluice.api.spi.Input;
 import dev.sluice.api.spi.MapStep;
 import dev.sluice.api.spi.Step;
 import dev.sluice.api.spi.SubflowStep;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,6 +46,39 @@ public record FlowInfo(
         flow.options().description(),
         steps,
         flow.toMermaid());
+  }
+
+  /**
+   * SHA-256, as lower-case hex, over everything recorded of the flow (name, version, description,
+   * steps with their kinds and upstreams, the diagram), each part length-prefixed: two flows with
+   * the same hash have the same record, so a run store writes a flow's structure only when this
+   * changed.
+   */
+  public String structureHash() {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    StringBuilder text = new StringBuilder();
+    part(text, name);
+    part(text, version);
+    part(text, description);
+    text.append(steps.size()).append(';');
+    for (StepInfo step : steps) {
+      part(text, step.name());
+      part(text, step.kind());
+      text.append(step.upstreams().size()).append(';');
+      step.upstreams().forEach(up -> part(text, up));
+    }
+    part(text, mermaid);
+    return HexFormat.of()
+        .formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void part(StringBuilder text, String part) {
+    text.append(part.length()).append(':').append(part);
   }
 
   private static String kind(Step<?> step) {

@@ -654,7 +654,7 @@ final class Execution extends StepResults implements RunHandle {
           hook.onFinished(run);
         } catch (Throwable e) {
           UserCode.rethrowIfFatal(e);
-          log.warn("a hook of flow '{}' failed; ignored", plan.flowName, e);
+          log.warn("a hook of flow '{}' failed; ignored", plan.flowName, UserCode.loggable(e));
         }
       }
     }
@@ -664,7 +664,11 @@ final class Execution extends StepResults implements RunHandle {
 
   /** The engine itself failed (a bug, or an Error outside task code): never leave a run hanging. */
   void abort(Throwable t) {
-    log.error("Sluice engine failure in flow run '{}' of flow '{}'", id, plan.flowName, t);
+    log.error(
+        "Sluice engine failure in flow run '{}' of flow '{}'",
+        id,
+        plan.flowName,
+        UserCode.loggable(t));
     // Record the end, so the run history does not show the run Running for ever.
     try {
       synchronized (this) {

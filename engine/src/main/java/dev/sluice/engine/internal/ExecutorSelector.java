@@ -42,7 +42,7 @@ final class ExecutorSelector {
     }
     List<String> available =
         providers.stream().map(ExecutorProvider::name).sorted().distinct().toList();
-    throw new IllegalArgumentException(
+    throw new UnknownExecutorException(
         "unknown executor '"
             + wanted
             + "'"
@@ -56,6 +56,30 @@ final class ExecutorSelector {
             + (available.isEmpty() ? "none (add sluice-executor-local)" : available)
             + ". Choose one of these, or add the module that provides '"
             + wanted
-            + "'");
+            + "' (Sluice's own: "
+            + KNOWN
+            + ")");
+  }
+
+  /** The executors Sluice ships, with the Maven coordinates of the module of each. */
+  private static final String KNOWN =
+      "local dev.sluice:sluice-executor-local, threadpool dev.sluice:sluice-executor-threadpool,"
+          + " subprocess dev.sluice:sluice-executor-subprocess";
+
+  /**
+   * A configuration mistake whose one-line message says everything: no stack trace, so a user does
+   * not read the dependency injector's frames (15 of them) to find it.
+   */
+  static final class UnknownExecutorException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownExecutorException(String message) {
+      super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 }

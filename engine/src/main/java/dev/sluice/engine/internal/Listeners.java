@@ -34,7 +34,7 @@ final class Listeners {
             listener.getClass().getName(),
             event.taskName(),
             event.state().name(),
-            e);
+            UserCode.loggable(e));
       }
     }
   }
@@ -50,7 +50,7 @@ final class Listeners {
             listener.getClass().getName(),
             event.flowName(),
             event.state().name(),
-            e);
+            UserCode.loggable(e));
       }
     }
   }

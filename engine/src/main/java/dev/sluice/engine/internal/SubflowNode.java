@@ -4,11 +4,14 @@ import dev.sluice.api.FlowRun;
 import dev.sluice.api.RunOptions;
 import dev.sluice.api.State;
 import dev.sluice.api.StateType;
+import dev.sluice.api.TaskTimeoutException;
 import dev.sluice.api.spi.SubflowStep;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,6 +60,16 @@ final class SubflowNode extends TaskRunState {
     children.add(run);
     child = run;
     phase = phase(attempt, RUNNING);
+    long timeoutNanos =
+        (execution.plan.flags[index] & Plan.TIMEOUT) != 0 ? execution.plan.timeoutNanos[index] : 0;
+    if (timeoutNanos != 0) {
+      ScheduledFuture<?> timer =
+          execution.timer.schedule(
+              () -> timedOut(attempt, run, Duration.ofNanos(timeoutNanos)),
+              timeoutNanos,
+              execution);
+      run.future().whenComplete((result, broken) -> timer.cancel(false));
+    }
     run.future().whenComplete((result, broken) -> childEnded(attempt, result, broken));
     run.begin();
     if (execution.cancelled) {
@@ -81,6 +94,31 @@ final class SubflowNode extends TaskRunState {
       code = endCancelled();
     } else {
       code = afterFailure(attempt, failureOf(run), false);
+    }
+    if (code != PENDING_OUTCOME) {
+      ended(code);
+    }
+  }
+
+  /**
+   * The attempt's child run took longer than the step's timeout: the attempt fails with a {@link
+   * TaskTimeoutException} (retried like a task's, TimedOut when out of retries) and the child run
+   * is cancelled; whatever it ends with afterwards is discarded.
+   */
+  private void timedOut(int attempt, Execution run, Duration timeout) {
+    if (!casPhase(phase(attempt, RUNNING), phase(attempt, OWNED))) {
+      return; // the child ended in time, or the parent was cancelled
+    }
+    String message =
+        "sub-flow step '" + name() + "' attempt " + attempt + " exceeded its timeout of " + timeout;
+    int code;
+    Mdc.Scope mdc = execution.engine.mdc.enter(this);
+    try {
+      log.warn("{}; cancelling its child run {}", message, run.id());
+      run.cancel(message);
+      code = afterFailure(attempt, new TaskTimeoutException(message), true);
+    } finally {
+      mdc.close();
     }
     if (code != PENDING_OUTCOME) {
       ended(code);

@@ -325,7 +325,7 @@ abstract class TaskRunState {
           attempt,
           attempt == 1 ? "" : "s",
           UserCode.describe(failure),
-          failure);
+          UserCode.loggable(failure));
     }
     return FAIL;
   }

@@ -25,7 +25,12 @@ final class UserCode {
       return policy.shouldRetry(attempt, failure);
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      log.warn("the retry condition of {} threw {}; {} is not retried", what, t, what, t);
+      log.warn(
+          "the retry condition of {} threw {}; {} is not retried",
+          what,
+          describe(t),
+          what,
+          loggable(t));
       if (t != failure) {
         failure.addSuppressed(t);
       }
@@ -46,6 +51,52 @@ final class UserCode {
       message = "(its getMessage() threw " + e.getClass().getName() + ")";
     }
     return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+  }
+
+  /**
+   * {@code t} itself when a logging backend can print it, else a stand-in with its description and
+   * stack trace: a backend reads {@code getMessage()} of {@code t}, its causes and its suppressed
+   * exceptions (user code), and one that throws there would fail the engine's own log call.
+   */
+  static Throwable loggable(Throwable t) {
+    if (printable(t, 0)) {
+      return t;
+    }
+    Throwable standIn = new UnprintableThrowable(describe(t));
+    standIn.setStackTrace(t.getStackTrace());
+    return standIn;
+  }
+
+  private static boolean printable(Throwable t, int depth) {
+    if (depth > 32) {
+      return true; // a backend stops at cycles and depth of its own; nothing more to read here
+    }
+    try {
+      var unused = t.getMessage();
+      unused = t.getLocalizedMessage();
+      Throwable cause = t.getCause();
+      if (cause != null && cause != t && !printable(cause, depth + 1)) {
+        return false;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (s != t && !printable(s, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      return false;
+    }
+  }
+
+  /** Logged in place of a throwable whose message cannot be read. */
+  private static final class UnprintableThrowable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnprintableThrowable(String description) {
+      super(description + " (an exception's message could not be read; printed without it)");
+    }
   }
 
   /** Rethrows {@code t} if nothing may catch it; returns otherwise. */

@@ -2,6 +2,7 @@ package dev.sluice.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.api.executor.Attempt;
 import dev.sluice.api.executor.ExecutorProvider;
@@ -118,6 +119,21 @@ public class ExecutorSelectorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'cluster'")
         .hasMessageContaining("local");
+  }
+
+  @Test
+  void unknownNameIsOneLineWithTheModulesOfTheKnownExecutorsAndNoFrames() {
+    Throwable e = catchThrowable(() -> ExecutorSelector.select("locl", settings(), testLoader()));
+
+    assertThat(e)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown executor 'locl'")
+        .hasMessageContaining("available: [local]")
+        .hasMessageContaining("dev.sluice:sluice-executor-local")
+        .hasMessageContaining("dev.sluice:sluice-executor-threadpool")
+        .hasMessageContaining("dev.sluice:sluice-executor-subprocess");
+    assertThat(e.getMessage()).doesNotContain("\n");
+    assertThat(e.getStackTrace()).isEmpty();
   }
 
   @Test

@@ -297,6 +297,80 @@ class ParameterBinderTest {
   }
 
   @Test
+  void lossyNumbersAreRefusedNotTruncated() {
+    Parameter<?> n = required("n", int.class);
+    for (Object lossy : List.<Object>of(2.5, "2.5", 5_000_000_000L, "5000000000", 1e20, 2.5f)) {
+      assertThatThrownBy(() -> ParameterBinder.bind("f", List.of(n), Map.of("n", lossy)))
+          .as("%s (%s) for an int", lossy, lossy.getClass().getSimpleName())
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("'n'");
+    }
+    assertThatThrownBy(() -> ParameterBinder.coerce(1.5, long.class))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> ParameterBinder.coerce("[1, 2.5]", new TypeRef<List<Integer>>() {}.type()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> ParameterBinder.coerce(List.of(1, 2.5), new TypeRef<List<Integer>>() {}.type()))
+        .isInstanceOf(IllegalArgumentException.class);
+    // A floating-point value is refused for a whole-number type even when it is whole (decided:
+    // one simple rule); whole numbers of another integer type still convert.
+    assertThatThrownBy(() -> ParameterBinder.coerce(2.0, int.class))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ParameterBinder.coerce(5L, int.class)).isEqualTo(5);
+    assertThat(ParameterBinder.coerce("7", short.class)).isEqualTo((short) 7);
+  }
+
+  @Test
+  void problemsSayWhatWasGivenAndWhatIsExpectedWithoutJacksonInternals() {
+    Map<String, Object> given = new HashMap<>();
+    given.put("ids", "1,2,3");
+    given.put("n", 2.5);
+    given.put("p", null);
+    given.put("day", "monday");
+    List<Parameter<?>> parameters =
+        List.of(
+            required("ids", new TypeRef<List<Integer>>() {}.type()),
+            required("n", int.class),
+            required("p", long.class),
+            required("day", LocalDate.class));
+
+    ParameterException e =
+        catchThrowableOfType(
+            ParameterException.class, () -> ParameterBinder.bind("f", parameters, given));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "parameter 'ids' (List<Integer>) cannot take \"1,2,3\": expected a JSON list of"
+                + " integers such as [1,2,3]",
+            "parameter 'n' (int) cannot take 2.5: expected a whole number from -2147483648 to"
+                + " 2147483647, such as 5",
+            "parameter 'p' (long) cannot take null: expected a whole number such as 5",
+            "parameter 'day' (LocalDate) cannot take \"monday\": expected an ISO date such as"
+                + " 2026-12-07");
+    assertThat(e.getMessage())
+        .doesNotContain("DeserializationFeature", "Source:", "Cannot deserialize", "java.util");
+  }
+
+  @Test
+  void manyProblemsAreListedFiftyAtMostInAStableOrder() {
+    Map<String, Object> given = new HashMap<>();
+    for (int i = 0; i < 100_000; i++) {
+      given.put("p" + i, i);
+    }
+
+    ParameterException e =
+        catchThrowableOfType(
+            ParameterException.class, () -> ParameterBinder.bind("f", List.of(), given));
+
+    assertThat(e.problems()).hasSize(100_000);
+    assertThat(e.problems().get(0)).startsWith("'p0' is not a parameter");
+    assertThat(e.problems().get(1)).startsWith("'p1' is not a parameter");
+    assertThat(e.getMessage().lines().filter(l -> l.startsWith("  - "))).hasSize(51);
+    assertThat(e.getMessage()).endsWith("\n  - and 99950 more").hasSizeLessThan(10_000);
+  }
+
+  @Test
   void longValuesAreShortenedWhereTheMessageShowsTheValue() {
     String longText = "x".repeat(200);
 
@@ -307,12 +381,11 @@ class ParameterBinderTest {
                 ParameterBinder.bind(
                     "f", List.of(required("n", int.class)), Map.of("n", longText)));
 
-    // The value is shown as its first 57 characters and an ellipsis. (Jackson's own reason, which
-    // follows, may quote more of it; Jackson caps that itself.)
+    // The value is shown as its first 57 characters and an ellipsis.
     assertThat(e.problems())
         .singleElement()
         .asString()
-        .startsWith("parameter 'n' (int) cannot take \"" + "x".repeat(57) + "...\": ");
+        .startsWith("parameter 'n' (int) cannot take \"" + "x".repeat(57) + "...\": expected ");
   }
 
   @Test

@@ -5,15 +5,14 @@ import dev.sluice.api.executor.TaskExecutor;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -213,7 +212,9 @@ final class WorkStealingExecutor implements TaskExecutor {
       pool.execute(new AttemptTask(attempt));
     } catch (RejectedExecutionException e) {
       attempt.reject(e);
+      return;
     }
+    wakeWaiters();
   }
 
   /**
@@ -228,6 +229,7 @@ final class WorkStealingExecutor implements TaskExecutor {
     offloaded.add(task);
     try {
       pool.execute(task);
+      wakeWaiters();
       return true;
     } catch (RejectedExecutionException e) {
       offloaded.remove(task);
@@ -258,16 +260,40 @@ final class WorkStealingExecutor implements TaskExecutor {
       TaskExecutor.super.runUntil(done);
       return;
     }
-    while (!done.isDone()) {
-      ForkJoinTask<?> queued = AttemptTask.takeQueued();
-      if (queued != null) {
-        queued.quietlyInvoke();
-        continue;
+    // Parked, not polling: woken when the flow ends (this callback) or when work is queued
+    // (execute and offload wake the waiters). ForkJoinPool.managedBlock would not help: the pool
+    // never adds threads beyond its parallelism, by design, so this worker must run the work.
+    done.whenComplete((result, failure) -> LockSupport.unpark(worker));
+    waiters.add(worker);
+    try {
+      while (!done.isDone()) {
+        ForkJoinTask<?> queued = AttemptTask.takeQueued();
+        if (queued != null) {
+          queued.quietlyInvoke();
+          continue;
+        }
+        // The bound only covers a wake-up lost to a race with a submitter that read `waiters`
+        // just before this worker joined them; it is never what ends the wait.
+        LockSupport.parkNanos(this, LOST_WAKE_UP_NANOS);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
-      try {
-        done.get(1, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        // the caller reads the outcome from the future; on timeout look for work again
+    } finally {
+      waiters.remove(worker);
+    }
+  }
+
+  /** Workers waiting in {@link #runUntil} for a nested flow. */
+  private final Set<Worker> waiters = ConcurrentHashMap.newKeySet();
+
+  private static final long LOST_WAKE_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** New work is queued: a worker waiting for a nested flow may run it. */
+  private void wakeWaiters() {
+    if (!waiters.isEmpty()) {
+      for (Worker waiter : waiters) {
+        LockSupport.unpark(waiter);
       }
     }
   }

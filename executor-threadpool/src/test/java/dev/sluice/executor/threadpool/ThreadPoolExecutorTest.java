@@ -55,6 +55,42 @@ class ThreadPoolExecutorTest {
             });
   }
 
+  /**
+   * Every worker of a 2-thread pool runs a task that runs a nested flow and waits for it: the
+   * waiting workers run the nested flows' tasks themselves (woken when work is queued, parked
+   * otherwise), so all complete although no thread is free.
+   */
+  @Test
+  void nestedFlowsCompleteWhenEveryWorkerWaitsForOne() {
+    try (Sluice sluice =
+        Sluice.builder().executor("threadpool").setting("executor.parallelism", "2").build()) {
+      Flow<Integer> child =
+          Flows.named("nested")
+              .returning(
+                  f -> {
+                    var a = f.task("a", () -> 1);
+                    var b = f.task("b", a, x -> x + 1);
+                    var c = f.task("c", a, x -> x + 2);
+                    return f.task("sum", b, c, Integer::sum);
+                  });
+      Flow<Integer> parent =
+          Flows.named("outer")
+              .returning(
+                  f -> {
+                    List<Ref<Integer>> waits = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                      waits.add(f.task("wait " + i, () -> (Integer) sluice.run(child).result()));
+                    }
+                    return f.gather("total", waits, xs -> xs.stream().mapToInt(x -> x).sum());
+                  });
+
+      FlowRun run = sluice.run(parent);
+
+      assertThat(run.state()).isEqualTo(State.COMPLETED);
+      assertThat(run.result()).isEqualTo(6 * 5);
+    }
+  }
+
   @Test
   void itIsFoundByNameAndPreferredOverLocal() {
     List<String> names = new ArrayList<>();

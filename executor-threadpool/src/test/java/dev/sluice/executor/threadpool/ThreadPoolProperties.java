@@ -46,8 +46,13 @@ class ThreadPoolProperties {
 
   @Provide
   Arbitrary<List<Node>> dags() {
+    return randomDags(30);
+  }
+
+  /** Random DAGs of 1 to {@code maxNodes} nodes; {@link CallbackFailuresProperties} shares them. */
+  static Arbitrary<List<Node>> randomDags(int maxNodes) {
     return Arbitraries.integers()
-        .between(1, 30)
+        .between(1, maxNodes)
         .flatMap(
             n ->
                 Arbitraries.randoms()
