@@ -268,6 +268,9 @@ final class RecordSender implements RunRecorder {
 
   @Override
   public boolean flush(Duration timeout) {
+    if (closed || dead) {
+      return false; // records handed over now are refused: nothing can be committed
+    }
     long target = handedOver.get();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (progress) {

@@ -165,7 +165,9 @@ final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
   @Override
   public boolean flush(Duration timeout) {
     CountDownLatch done = new CountDownLatch(1);
-    put(new Flush(done));
+    if (!put(new Flush(done))) {
+      return false; // refused: the store is closed, or its writer stopped
+    }
     try {
       return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -180,16 +182,17 @@ final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
     return activeRuns.get(idText);
   }
 
-  private void put(Object record) {
+  /** Queues {@code record}; false when it was refused (the store closed, or its writer died). */
+  private boolean put(Object record) {
     java.util.concurrent.locks.Lock shared = gate.readLock();
     shared.lock();
     try {
       if (closed || (!thread.isAlive() && !closing)) {
         refuse(record);
-        return;
+        return false;
       }
       if (queue.offer(record)) {
-        return;
+        return true;
       }
       boolean interrupted = false;
       boolean offered = false;
@@ -206,6 +209,7 @@ final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+      return offered;
     } finally {
       shared.unlock();
     }
