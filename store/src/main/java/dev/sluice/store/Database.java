@@ -117,26 +117,51 @@ final class Database {
 
   /**
    * Checks the database, switches SQLite to WAL mode and applies pending migrations; refuses
-   * (changing nothing) a database it must not touch.
+   * (changing nothing, and leaving no {@code -wal} or {@code -shm} file that was not there before)
+   * a database it must not touch. Everything up to the switch to WAL mode only reads: the schema
+   * check ({@link SchemaCheck}) and SQLite's time-bounded {@code quick_check} ({@link
+   * IntegrityCheck}).
    */
   void prepare() {
-    if (dialect == Dialect.SQLITE) {
-      checkSqliteFile();
-    }
-    Connection connection;
-    try {
-      connection = connect();
-    } catch (SQLException e) {
-      throw cannotOpen(e);
-    }
-    try (connection) {
-      if (dialect == Dialect.SQLITE) {
-        checkForeignSqlite(connection);
-        enableWal(connection);
+    if (dialect != Dialect.SQLITE) {
+      try (Connection connection = connect()) {
+        Migrations.apply(this, connection);
+      } catch (SQLException e) {
+        throw cannotOpen(e);
       }
-      Migrations.apply(this, connection);
-    } catch (SQLException e) {
-      throw cannotOpen(e);
+      return;
+    }
+    checkSqliteFile();
+    Path file = Path.of(display);
+    List<Path> sidecars = new ArrayList<>();
+    for (String suffix : List.of("-wal", "-shm", "-journal")) {
+      Path sidecar = file.resolveSibling(file.getFileName() + suffix);
+      if (!Files.exists(sidecar)) {
+        sidecars.add(sidecar); // made by this open, if at all: removed again on refusal
+      }
+    }
+    try {
+      try (Connection connection = connect()) {
+        SchemaCheck.verify(this, connection);
+        IntegrityCheck.atOpen(this, connection);
+        enableWal(connection);
+        Migrations.apply(this, connection);
+      } catch (SQLException e) {
+        throw cannotOpen(e);
+      }
+    } catch (RuntimeException e) {
+      for (Path sidecar : sidecars) {
+        try {
+          // Only what this open made, and only while it holds nothing: a refused database was
+          // never written, so its new -wal is empty.
+          if (!sidecar.toString().endsWith("-wal") || Files.size(sidecar) == 0) {
+            Files.deleteIfExists(sidecar);
+          }
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 
@@ -179,31 +204,6 @@ final class Database {
               + e
               + "; check the directory exists and is writable, or point sluice.store elsewhere",
           e);
-    }
-  }
-
-  /** Refuses an SQLite database that holds tables but not Sluice's. */
-  private void checkForeignSqlite(Connection connection) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                    + " ORDER BY name")) {
-      while (rs.next()) {
-        tables.add(rs.getString(1));
-      }
-    }
-    if (!tables.isEmpty() && !tables.contains(Migrations.VERSION_TABLE)) {
-      List<String> shown = tables.subList(0, Math.min(5, tables.size()));
-      throw new RunStoreException(
-          "the run store "
-              + display
-              + " is an SQLite database of another application (it has tables "
-              + shown
-              + (tables.size() > shown.size() ? " and more" : "")
-              + " but no Sluice schema); Sluice leaves it untouched. Point sluice.store"
-              + " (SLUICE_STORE) at another file, or set it to 'off'");
     }
   }
 
