@@ -40,6 +40,12 @@ final class Database {
   private final String display;
   private final int busyTimeoutMillis;
 
+  /** Where records this database cannot take now are kept, in order of preference. */
+  final List<Path> journalDirs;
+
+  /** Whether {@link #prepare} succeeded. */
+  private volatile boolean prepared;
+
   /** The driver of a server database, brought by its artifact; null for SQLite. */
   private final @Nullable Driver driver;
 
@@ -49,7 +55,15 @@ final class Database {
       Properties properties,
       String display,
       int busyTimeoutMillis,
-      @Nullable Driver driver) {
+      @Nullable Driver driver,
+      Settings settings) {
+    List<Path> dirs = new ArrayList<>();
+    settings.find(StoreSettings.JOURNAL_DIR).ifPresent(dirs::add);
+    dirs.add(settings.home().resolve("journal"));
+    dirs.add(
+        Path.of(System.getProperty("java.io.tmpdir"))
+            .resolve("sluice-journal-" + System.getProperty("user.name", "user")));
+    this.journalDirs = dirs.stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
     this.dialect = dialect;
     this.url = url;
     this.properties = properties;
@@ -67,7 +81,13 @@ final class Database {
     Path file = Path.of(path).toAbsolutePath().normalize();
     int busy = settings.get(StoreSettings.BUSY_TIMEOUT);
     return new Database(
-        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy, null);
+        Dialect.SQLITE,
+        "jdbc:sqlite:" + file,
+        new Properties(),
+        file.toString(),
+        busy,
+        null,
+        settings);
   }
 
   /**
@@ -85,7 +105,7 @@ final class Database {
     properties.setProperty("connectTimeout", String.valueOf(timeout));
     properties.setProperty("loginTimeout", String.valueOf(timeout));
     properties.setProperty("ApplicationName", "sluice");
-    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver);
+    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver, settings);
   }
 
   /** The file path or the URL without its password, for messages. */
@@ -123,6 +143,22 @@ final class Database {
    * IntegrityCheck}).
    */
   void prepare() {
+    prepareChecked();
+    prepared = true;
+  }
+
+  boolean isPrepared() {
+    return prepared;
+  }
+
+  /** {@link #prepare} unless done: for a store that opened while its database could not be. */
+  void prepareOnce() {
+    if (!prepared) {
+      prepare();
+    }
+  }
+
+  private void prepareChecked() {
     if (dialect != Dialect.SQLITE) {
       try (Connection connection = connect()) {
         Migrations.apply(this, connection);
@@ -238,6 +274,10 @@ final class Database {
           e);
     }
     String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("sqlite_full") || lower.contains("disk is full")) {
+      return new RunStoreException(
+          "cannot write the run store " + display + ": its disk is full (" + message + ")", e);
+    }
     if (lower.contains("malformed")
         || lower.contains("corrupt")
         || lower.contains("not a database")) {
