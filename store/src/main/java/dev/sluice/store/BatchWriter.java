@@ -448,14 +448,12 @@ final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
     Throwable failure = commits.lastFailure();
     log.error(
         "the run store {} is corrupt ({}); Sluice writes nothing more to it and keeps this run's"
-            + " records in the journal {}. Check it with 'sluice store check {}' and copy what can"
-            + " be read to a new file with 'sluice store recover {} --to NEW.db', then point"
-            + " sluice.store at NEW.db: the kept records are stored there when it opens",
+            + " records in the journal {}. Restore it from a backup, or copy what can be read to a"
+            + " new file (sqlite3 OLD.db .recover | sqlite3 NEW.db), and put it at the same path:"
+            + " the kept records are stored when Sluice next opens it",
         database.display(),
         failure == null ? "SQLITE_CORRUPT" : failure.getMessage(),
-        Objects.requireNonNull(kept).ownFile(),
-        database.display(),
-        database.display());
+        Objects.requireNonNull(kept).ownFile());
     synchronized (progress) {
       progress.notifyAll();
     }

@@ -286,9 +286,11 @@ final class Database {
               + display
               + " is corrupt ("
               + message
-              + "); Sluice does not repair or overwrite it. Restore it from a backup, or move it"
-              + " away so Sluice starts a new one, or point sluice.store (SLUICE_STORE) at another"
-              + " file",
+              + "); Sluice does not repair or overwrite it. Restore it from a backup, or copy what"
+              + " can be read to a new file (sqlite3 "
+              + display
+              + " .recover | sqlite3 NEW.db) and put that in its place, or move it away so Sluice"
+              + " starts a new one, or point sluice.store (SLUICE_STORE) at another file",
           e);
     }
     return new RunStoreException(

@@ -17,8 +17,7 @@ import org.sqlite.SQLiteErrorCode;
  * SQLite's own consistency checks of a database file: {@code PRAGMA quick_check} when a store
  * opens, stopped after {@link #AT_OPEN} so that opening a large history stays cheap (a corruption
  * it did not reach is still caught: any {@code SQLITE_CORRUPT} later stops the writer, see {@link
- * CommitRetries}); and the full {@code PRAGMA integrity_check}, without a bound, for {@code sluice
- * store check}. Both only read.
+ * CommitRetries}); and the full {@code PRAGMA integrity_check}, without a bound. Both only read.
  */
 final class IntegrityCheck {
   private static final Logger log = LoggerFactory.getLogger(IntegrityCheck.class);
@@ -52,7 +51,7 @@ final class IntegrityCheck {
     if (!result.complete()) {
       log.info(
           "the run store {} is large: its consistency check at open stopped after {}; a problem"
-              + " found later still stops writing to it ('sluice store check' checks it all)",
+              + " found later still stops writing to it",
           database.display(),
           AT_OPEN);
     }
@@ -64,7 +63,7 @@ final class IntegrityCheck {
     }
   }
 
-  /** The full check, for {@code sluice store check}. */
+  /** The full check, without a bound. */
   static Result full(Connection connection) throws SQLException {
     return run(connection, "integrity_check", null);
   }
