@@ -92,6 +92,7 @@ public final class BatchJob {
     NOT_STARTED(2, "not started: bad arguments, parameters or setup (the message says which)"),
     CRASHED(3, "Crashed: Sluice failed while running the flow"),
     CANCELLED(4, "Cancelled by a request (the sluice command, the server)"),
+    UNSTORED(5, "Completed, but run history records could not be stored (kept in a journal)"),
     SIGINT(130, "Cancelled by SIGINT (Ctrl-C)"),
     SIGTERM(143, "Cancelled by SIGTERM (kill, a scheduler stopping the job)");
 
@@ -124,6 +125,33 @@ public final class BatchJob {
 
   /** Runs the job and returns its exit code. */
   static int execute(Flow<?> flow, List<String> args, Consumer<Sluice.Builder> configure, Io io) {
+    List<Sluice> opened = new java.util.ArrayList<>(1);
+    int code = execute(flow, args, configure, io, opened);
+    // The Sluice is closed now, and with it the run store: did it store everything?
+    long unstored =
+        opened.stream()
+            .flatMap(s -> s.runStore().stream())
+            .mapToLong(dev.sluice.api.store.RunStore::unstoredAtClose)
+            .sum();
+    if (unstored > 0 && code == Outcome.COMPLETED.code) {
+      io.err()
+          .println(
+              "error: "
+                  + unstored
+                  + " records of the run history were not stored (the ERROR above says where they"
+                  + " are kept); exiting "
+                  + Outcome.UNSTORED.code);
+      return Outcome.UNSTORED.code;
+    }
+    return code;
+  }
+
+  private static int execute(
+      Flow<?> flow,
+      List<String> args,
+      Consumer<Sluice.Builder> configure,
+      Io io,
+      List<Sluice> opened) {
     BatchArguments arguments = BatchArguments.parse(flow, args);
     if (arguments.help()) {
       io.out().print(BatchHelp.of(flow, io.program()));
@@ -170,6 +198,7 @@ public final class BatchJob {
       }
       builder.listener(progress);
       sluice = builder.build();
+      opened.add(sluice);
     } catch (RuntimeException e) {
       return notStarted(io, arguments, describe(e), List.of(), false);
     }

@@ -7,6 +7,9 @@ import dev.sluice.api.store.IngestBatch;
 import dev.sluice.api.store.LogLine;
 import dev.sluice.api.store.RunRecorder;
 import dev.sluice.client.SluiceClient.RecordAnswer;
+import dev.sluice.wire.journal.Batch;
+import dev.sluice.wire.journal.Journal;
+import dev.sluice.wire.journal.JournalDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -268,6 +271,9 @@ final class RecordSender implements RunRecorder {
 
   @Override
   public boolean flush(Duration timeout) {
+    if (closed || dead) {
+      return false; // records handed over now are refused: nothing can be committed
+    }
     long target = handedOver.get();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (progress) {

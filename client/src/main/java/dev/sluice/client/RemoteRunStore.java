@@ -10,6 +10,7 @@ import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunRecorder;
 import dev.sluice.api.store.RunStore;
+import dev.sluice.wire.journal.JournalDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;

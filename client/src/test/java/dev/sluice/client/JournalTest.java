@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.api.store.FlowRunStart;
 import dev.sluice.api.store.RunOwner;
+import dev.sluice.wire.journal.Batch;
+import dev.sluice.wire.journal.Journal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,6 +18,9 @@ import dev.sluice.api.store.StateRecord;
 import dev.sluice.client.SluiceClient.RecordAnswer;
 import dev.sluice.server.Scope;
 import dev.sluice.server.ServerTokens;
+import dev.sluice.wire.journal.Batch;
+import dev.sluice.wire.journal.Journal;
+import dev.sluice.wire.journal.JournalDir;
 import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
@@ -524,12 +527,12 @@ class RecordSenderTest {
   }
 
   @Test
-  void recordsAfterCloseAreRefusedAndFlushDoesNotWaitForThem() throws Exception {
+  void recordsAfterCloseAreRefusedAndFlushSaysSoWithoutWaiting() throws Exception {
     RecordSender sender = sender(100_000, 2_000);
     sender.close(Duration.ofSeconds(5));
     UUID run = UUID.randomUUID();
     sender.log(TestRecords.line(run, 1));
-    assertThat(sender.flush(Duration.ofSeconds(1))).isTrue();
+    assertThat(sender.flush(Duration.ofSeconds(1))).isFalse(); // the line was refused
     assertThat(batchesOf(sender.source())).isEmpty();
     assertThat(server.logs(run)).isEmpty();
   }

@@ -14,6 +14,7 @@ import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
+import dev.sluice.wire.journal.JournalDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.sluice.api.store.RunStores;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,40 @@ class PostgresRunStoreTest extends RunStoreContract {
         .extracting(l -> l.line().message())
         .containsExactly("first", "third", "after");
     assertThat(store.history().flowRun(run)).isPresent();
+  }
+
+  @Test
+  void connectionsKilledWhileRecordingLoseNothingAndNeverStallTheProducer(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path journals) throws Exception {
+    store.close();
+    store = RunStores.open(url(), Map.of("journal-dir", journals.toString()));
+    UUID run = start(RunOwner.current());
+    int lines = 3 * BatchWriter.CAPACITY; // more than memory holds: some wait in the journal
+    Thread killer =
+        new Thread(
+            () -> {
+              try (Connection c = database(url()).connect();
+                  Statement s = c.createStatement()) {
+                for (int i = 0; i < 20 && !Thread.currentThread().isInterrupted(); i++) {
+                  // An outage as the writer sees it: its connection dies mid-transaction.
+                  s.execute(
+                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          + " WHERE application_name = 'sluice' AND pid <> pg_backend_pid()");
+                  Thread.sleep(30);
+                }
+              } catch (Exception e) {
+                // the test's judgement is what was stored
+              }
+            });
+    killer.start();
+    for (int i = 0; i < lines; i++) {
+      store.recorder().log(line(run, i, "line " + i));
+    }
+    killer.join();
+    assertThat(store.recorder().flush(Duration.ofSeconds(120))).isTrue();
+    var stored = store.history().logs(run, 0, lines + 10);
+    assertThat(stored).hasSize(lines);
+    assertThat(stored.get(lines - 1).line().message()).isEqualTo("line " + (lines - 1));
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.sluice.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The writer's transactions: writes one batch of records in one transaction ({@link RecordRows}:
  * the records as rows, with one change-feed row per flow run changed), then wakes the commit
- * listeners and releases the batch's flushes. Owns the writer's connection. Writer thread only.
+ * listeners. Owns the writer's connection. Writer thread only.
  */
 final class BatchRows {
   private final Database database;
@@ -51,6 +50,7 @@ final class BatchRows {
    * when it is a repeat, with its place in its source's sequence.
    */
   void write(List<Object> batch) throws SQLException {
+    database.prepareOnce(); // a store opened on a full disk prepares its database here, later
     if (connection == null) {
       connection = database.connect();
       statements = new Statements(connection);
@@ -59,17 +59,12 @@ final class BatchRows {
     Statements s = Objects.requireNonNull(statements, "prepared with the connection");
     Dialect dialect = database.dialect;
     dialect.begin(c);
-    List<BatchWriter.Flush> flushes = new ArrayList<>();
     RecordRows rows = new RecordRows(database, s, flowsWritten);
     Set<UUID> changed;
     boolean committed = false;
     try {
       for (Object record : batch) {
-        if (record instanceof BatchWriter.Flush flush) {
-          flushes.add(flush);
-        } else {
-          rows.add(record);
-        }
+        rows.add(record);
       }
       changed = rows.finish(Micros.of(Instant.now()));
       dialect.commit(c);
@@ -83,6 +78,5 @@ final class BatchRows {
     if (!changed.isEmpty()) {
       listeners.committed();
     }
-    flushes.forEach(f -> f.done().countDown());
   }
 }

@@ -40,6 +40,12 @@ final class Database {
   private final String display;
   private final int busyTimeoutMillis;
 
+  /** Where records this database cannot take now are kept, in order of preference. */
+  final List<Path> journalDirs;
+
+  /** Whether {@link #prepare} succeeded. */
+  private volatile boolean prepared;
+
   /** The driver of a server database, brought by its artifact; null for SQLite. */
   private final @Nullable Driver driver;
 
@@ -49,7 +55,15 @@ final class Database {
       Properties properties,
       String display,
       int busyTimeoutMillis,
-      @Nullable Driver driver) {
+      @Nullable Driver driver,
+      Settings settings) {
+    List<Path> dirs = new ArrayList<>();
+    settings.find(StoreSettings.JOURNAL_DIR).ifPresent(dirs::add);
+    dirs.add(settings.home().resolve("journal"));
+    dirs.add(
+        Path.of(System.getProperty("java.io.tmpdir"))
+            .resolve("sluice-journal-" + System.getProperty("user.name", "user")));
+    this.journalDirs = dirs.stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
     this.dialect = dialect;
     this.url = url;
     this.properties = properties;
@@ -67,7 +81,13 @@ final class Database {
     Path file = Path.of(path).toAbsolutePath().normalize();
     int busy = settings.get(StoreSettings.BUSY_TIMEOUT);
     return new Database(
-        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy, null);
+        Dialect.SQLITE,
+        "jdbc:sqlite:" + file,
+        new Properties(),
+        file.toString(),
+        busy,
+        null,
+        settings);
   }
 
   /**
@@ -85,7 +105,7 @@ final class Database {
     properties.setProperty("connectTimeout", String.valueOf(timeout));
     properties.setProperty("loginTimeout", String.valueOf(timeout));
     properties.setProperty("ApplicationName", "sluice");
-    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver);
+    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver, settings);
   }
 
   /** The file path or the URL without its password, for messages. */
@@ -117,26 +137,67 @@ final class Database {
 
   /**
    * Checks the database, switches SQLite to WAL mode and applies pending migrations; refuses
-   * (changing nothing) a database it must not touch.
+   * (changing nothing, and leaving no {@code -wal} or {@code -shm} file that was not there before)
+   * a database it must not touch. Everything up to the switch to WAL mode only reads: the schema
+   * check ({@link SchemaCheck}) and SQLite's time-bounded {@code quick_check} ({@link
+   * IntegrityCheck}).
    */
   void prepare() {
-    if (dialect == Dialect.SQLITE) {
-      checkSqliteFile();
+    prepareChecked();
+    prepared = true;
+  }
+
+  boolean isPrepared() {
+    return prepared;
+  }
+
+  /** {@link #prepare} unless done: for a store that opened while its database could not be. */
+  void prepareOnce() {
+    if (!prepared) {
+      prepare();
     }
-    Connection connection;
-    try {
-      connection = connect();
-    } catch (SQLException e) {
-      throw cannotOpen(e);
-    }
-    try (connection) {
-      if (dialect == Dialect.SQLITE) {
-        checkForeignSqlite(connection);
-        enableWal(connection);
+  }
+
+  private void prepareChecked() {
+    if (dialect != Dialect.SQLITE) {
+      try (Connection connection = connect()) {
+        Migrations.apply(this, connection);
+      } catch (SQLException e) {
+        throw cannotOpen(e);
       }
-      Migrations.apply(this, connection);
-    } catch (SQLException e) {
-      throw cannotOpen(e);
+      return;
+    }
+    checkSqliteFile();
+    Path file = Path.of(display);
+    List<Path> sidecars = new ArrayList<>();
+    for (String suffix : List.of("-wal", "-shm", "-journal")) {
+      Path sidecar = file.resolveSibling(file.getFileName() + suffix);
+      if (!Files.exists(sidecar)) {
+        sidecars.add(sidecar); // made by this open, if at all: removed again on refusal
+      }
+    }
+    try {
+      try (Connection connection = connect()) {
+        SchemaCheck.verify(this, connection);
+        IntegrityCheck.atOpen(this, connection);
+        enableWal(connection);
+        Migrations.apply(this, connection);
+      } catch (SQLException e) {
+        throw cannotOpen(e);
+      }
+    } catch (RuntimeException e) {
+      for (Path sidecar : sidecars) {
+        try {
+          // Only what this open made, and only while it holds nothing: a refused database was
+          // never written, so its new -wal is empty.
+          if (!sidecar.toString().endsWith("-wal") || Files.size(sidecar) == 0) {
+            Files.deleteIfExists(sidecar);
+          }
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 
@@ -182,31 +243,6 @@ final class Database {
     }
   }
 
-  /** Refuses an SQLite database that holds tables but not Sluice's. */
-  private void checkForeignSqlite(Connection connection) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                    + " ORDER BY name")) {
-      while (rs.next()) {
-        tables.add(rs.getString(1));
-      }
-    }
-    if (!tables.isEmpty() && !tables.contains(Migrations.VERSION_TABLE)) {
-      List<String> shown = tables.subList(0, Math.min(5, tables.size()));
-      throw new RunStoreException(
-          "the run store "
-              + display
-              + " is an SQLite database of another application (it has tables "
-              + shown
-              + (tables.size() > shown.size() ? " and more" : "")
-              + " but no Sluice schema); Sluice leaves it untouched. Point sluice.store"
-              + " (SLUICE_STORE) at another file, or set it to 'off'");
-    }
-  }
-
   private void enableWal(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("PRAGMA journal_mode=WAL")) {
@@ -238,6 +274,10 @@ final class Database {
           e);
     }
     String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("sqlite_full") || lower.contains("disk is full")) {
+      return new RunStoreException(
+          "cannot write the run store " + display + ": its disk is full (" + message + ")", e);
+    }
     if (lower.contains("malformed")
         || lower.contains("corrupt")
         || lower.contains("not a database")) {
@@ -246,9 +286,11 @@ final class Database {
               + display
               + " is corrupt ("
               + message
-              + "); Sluice does not repair or overwrite it. Restore it from a backup, or move it"
-              + " away so Sluice starts a new one, or point sluice.store (SLUICE_STORE) at another"
-              + " file",
+              + "); Sluice does not repair or overwrite it. Restore it from a backup, or copy what"
+              + " can be read to a new file (sqlite3 "
+              + display
+              + " .recover | sqlite3 NEW.db) and put that in its place, or move it away so Sluice"
+              + " starts a new one, or point sluice.store (SLUICE_STORE) at another file",
           e);
     }
     return new RunStoreException(

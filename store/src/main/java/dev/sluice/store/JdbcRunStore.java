@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * on one pool of connections.
  */
 final class JdbcRunStore implements RunStore {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcRunStore.class);
+
   /** How long {@link #close()} waits for the writer to commit what is queued. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -44,9 +46,32 @@ final class JdbcRunStore implements RunStore {
 
   JdbcRunStore(Database database) {
     this.database = database;
-    database.prepare();
-    this.pool = new ConnectionPool(database, HistoryReader.POOL_SIZE);
     this.writer = new BatchWriter(database, listeners);
+    try {
+      database.prepare();
+    } catch (RunStoreException e) {
+      // An SQLite file on a full disk, with an I/O error, or corrupt: the runs go on, their
+      // records kept aside until the database takes them (or, when corrupt, for a recovered one).
+      Failures kind = database.dialect == Dialect.SQLITE ? Failures.ofCause(database, e) : null;
+      if (kind == null || kind == Failures.RECORD) {
+        throw e;
+      }
+      if (kind == Failures.CORRUPT) {
+        writer.startCorrupt();
+        log.error(
+            "{}. Sluice runs anyway, writes nothing to it, and keeps the records of its runs in a"
+                + " journal in {}",
+            e.getMessage(),
+            database.journalDirs.get(0));
+      } else {
+        log.warn(
+            "{}. Sluice runs anyway: it keeps the records of its runs (in memory, then in a journal"
+                + " in {}) and stores them when the database takes them",
+            e.getMessage(),
+            database.journalDirs);
+      }
+    }
+    this.pool = new ConnectionPool(database, HistoryReader.POOL_SIZE);
     this.reader = new HistoryReader(pool, listeners);
     this.cancels = new CancelRequests(database, pool, listeners);
     this.cancelWatch = new CancelWatch(cancels, writer::unfinishedRuns);
@@ -112,8 +137,35 @@ final class JdbcRunStore implements RunStore {
     return OwnerLiveness.isKnownDead(owner);
   }
 
+  /** Records not stored by the time this store closed (see {@link BatchWriter#unstored}). */
+  @Override
+  public long unstoredAtClose() {
+    return writer.unstored();
+  }
+
+  /** How long {@link #markDeadRunsCrashed} waits for the journals of gone processes. */
+  private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+
   @Override
   public int markDeadRunsCrashed() {
+    // A journal a gone process left may hold the end of its runs: store it first, or a run that
+    // completed would be marked Crashed.
+    long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
+    while (writer.replaying() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+    }
+    if (writer.replaying() || !database.isPrepared()) {
+      log.info(
+          "the runs of processes that ended are not marked Crashed in {} now: records they kept"
+              + " aside are not stored yet",
+          database.display());
+      return 0;
+    }
     String host = OwnerLiveness.localHost();
     try (Connection c = database.connect()) {
       List<String> dead = new ArrayList<>();

@@ -40,11 +40,20 @@ public final class StoreSettings implements SettingsCatalog {
           .description("PostgreSQL store: how long to wait for the server, in seconds")
           .build();
 
+  /** Where records the database cannot take now are kept first (then other directories). */
+  public static final Setting<java.nio.file.Path> JOURNAL_DIR =
+      Setting.path("store.journal-dir")
+          .defaultText("$SLUICE_HOME/journal, then the temporary directory")
+          .description(
+              "where the run store keeps records its database cannot take now (a full disk, an"
+                  + " unreachable server), until it can")
+          .build();
+
   /** For {@link java.util.ServiceLoader}. */
   public StoreSettings() {}
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(BUSY_TIMEOUT, USER, PASSWORD, CONNECT_TIMEOUT);
+    return List.of(BUSY_TIMEOUT, USER, PASSWORD, CONNECT_TIMEOUT, JOURNAL_DIR);
   }
 }

@@ -39,7 +39,8 @@ public interface RunRecorder {
   /**
    * Waits until everything handed over before this call is committed.
    *
-   * @return false if that did not happen within {@code timeout}
+   * @return false if that did not happen within {@code timeout}, or if the store is closed (or its
+   *     writer stopped): records handed over then are refused, not committed, and so is the flush
    */
   boolean flush(Duration timeout);
 }

@@ -39,6 +39,15 @@ public interface RunStore extends AutoCloseable {
   int markDeadRunsCrashed();
 
   /**
+   * After {@link #close}: how many records handed over were not stored in the database — kept in a
+   * journal for the next store that opens it (the ERROR at close names the file), or lost. A batch
+   * job exits non-zero when it is not 0.
+   */
+  default long unstoredAtClose() {
+    return 0;
+  }
+
+  /**
    * Starts storing the log lines of this store's flow runs: every line logged through SLF4J with
    * the MDC key {@code flow_run_id} of a run recorded here (task code's lines and the engine's own
    * messages), as far as the backend's configuration lets the line through. Supported backends are

@@ -1,4 +1,4 @@
-package dev.sluice.client;
+package dev.sluice.wire.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.store.FlowRunStart;
@@ -30,14 +30,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A line is taken ({@link #take}) when its batch is about to be sent; the file remembers where
  * the untaken lines start. A torn last line (the process died while writing it) was never sent and
- * is ignored. Not thread-safe: the store's sender thread is its only user.
+ * is ignored. Not thread-safe: one thread (a sender, a store's writer) is its only user.
  */
-final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable {
   /** A batch read back, with where its line starts. */
-  record Entry(Batch batch, long offset) {}
+  public record Entry(Batch batch, long offset) {}
 
   /** A line that is not a record batch; it is skipped. */
-  static final class CorruptEntry extends IOException {
+  public static final class CorruptEntry extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final int elements;
@@ -48,7 +48,7 @@ final class Journal implements AutoCloseable {
     }
 
     /** How many elements the skipped line's batch settled; 0 when unknown. */
-    int elements() {
+    public int elements() {
       return elements;
     }
   }
@@ -71,7 +71,7 @@ final class Journal implements AutoCloseable {
   }
 
   /** A new, empty journal at {@code file}, which must not exist. */
-  static Journal create(Path file) throws IOException {
+  public static Journal create(Path file) throws IOException {
     FileChannel channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -79,7 +79,7 @@ final class Journal implements AutoCloseable {
   }
 
   /** The journal another store left at {@code file}, every line untaken. */
-  static Journal open(Path file) throws IOException {
+  public static Journal open(Path file) throws IOException {
     List<Line> lines = new ArrayList<>();
     long length = 0;
     long position = 0;
@@ -101,12 +101,12 @@ final class Journal implements AutoCloseable {
     return journal;
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
   /** Bytes after the last whole line, ignored: a line its process died writing. */
-  long tornBytes() {
+  public long tornBytes() {
     return tornBytes;
   }
 
@@ -114,7 +114,7 @@ final class Journal implements AutoCloseable {
    * Appends {@code batches} in order, one line each, and forces them to disk before returning. On
    * failure the journal is as it was (what was written of the failed append is cut off again).
    */
-  void append(List<Batch> batches) throws IOException {
+  public void append(List<Batch> batches) throws IOException {
     long start = end;
     List<Line> added = new ArrayList<>(batches.size());
     try {
@@ -141,22 +141,22 @@ final class Journal implements AutoCloseable {
   }
 
   /** Whether a line is not taken yet. */
-  boolean hasUntaken() {
+  public boolean hasUntaken() {
     return !untaken.isEmpty();
   }
 
   /** How many lines are not taken yet. */
-  int untakenBatches() {
+  public int untakenBatches() {
     return untaken.size();
   }
 
   /** How many elements the untaken lines settle; lines of another store's journal count 0. */
-  long untakenElements() {
+  public long untakenElements() {
     return untaken.stream().mapToLong(l -> Math.max(0, l.elements())).sum();
   }
 
   /** Where the first untaken line starts (the end when all are taken). */
-  long firstUntakenOffset() {
+  public long firstUntakenOffset() {
     return read;
   }
 
@@ -165,7 +165,7 @@ final class Journal implements AutoCloseable {
    *
    * @throws CorruptEntry when the line is not a record batch; it is taken all the same
    */
-  Entry take() throws IOException {
+  public Entry take() throws IOException {
     Line line = untaken.removeFirst();
     long offset = read;
     read += line.length();
@@ -201,7 +201,7 @@ final class Journal implements AutoCloseable {
   }
 
   /** Takes the first untaken line without reading it (its batch is in hand); returns its offset. */
-  long skip() {
+  public long skip() {
     Line line = untaken.removeFirst();
     long offset = read;
     read += line.length();
@@ -209,7 +209,7 @@ final class Journal implements AutoCloseable {
   }
 
   /** Empties the file: every line was taken and its batch settled. */
-  void clear() throws IOException {
+  public void clear() throws IOException {
     channel.truncate(0);
     channel.force(false);
     untaken.clear();
@@ -218,7 +218,7 @@ final class Journal implements AutoCloseable {
   }
 
   /** Whether the file holds no line. */
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return end == 0;
   }
 
@@ -226,7 +226,7 @@ final class Journal implements AutoCloseable {
    * Drops the lines before {@code offset} (settled batches), rewriting the file from there through
    * a temporary file and an atomic rename.
    */
-  void compactFrom(long offset) throws IOException {
+  public void compactFrom(long offset) throws IOException {
     if (offset <= 0) {
       return;
     }
@@ -260,13 +260,13 @@ final class Journal implements AutoCloseable {
   }
 
   /** Closes and deletes the file. */
-  void delete() throws IOException {
+  public void delete() throws IOException {
     channel.close();
     Files.deleteIfExists(file);
   }
 
   /** A batch's line: the body of POST /records, one line, with its newline. */
-  static byte[] encode(Batch batch) throws IOException {
+  public static byte[] encode(Batch batch) throws IOException {
     byte[] line = body(batch.source(), batch.sequence(), batch.records());
     if (indexOfNewline(line) >= 0) {
       // Only a raw value can hold a newline (Jackson escapes them in strings): parameters written

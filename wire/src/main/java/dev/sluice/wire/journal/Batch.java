@@ -1,4 +1,4 @@
-package dev.sluice.client;
+package dev.sluice.wire.journal;
 
 import java.util.List;
 
@@ -12,8 +12,8 @@ import java.util.List;
  * @param elements how many things handed to the recorder the batch settles: its records, or 1 for a
  *     batch another process made ({@link dev.sluice.api.store.RunRecorder#ingest})
  */
-record Batch(String source, long sequence, List<Object> records, int elements) {
-  Batch {
+public record Batch(String source, long sequence, List<Object> records, int elements) {
+  public Batch {
     records = List.copyOf(records);
   }
 }

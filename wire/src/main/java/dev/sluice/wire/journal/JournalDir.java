@@ -1,4 +1,4 @@
-package dev.sluice.client;
+package dev.sluice.wire.journal;
 
 import dev.sluice.api.internal.ProcessLiveness;
 import dev.sluice.api.store.RunOwner;
@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * for which server. A store writes the owner file before its journal's first line, and finds the
  * journals of stores that are gone when it opens ({@link #leftBehind}).
  */
-final class JournalDir {
+public final class JournalDir {
   private static final Logger log = LoggerFactory.getLogger(JournalDir.class);
 
-  static final String JOURNAL = ".journal";
-  static final String OWNER = ".owner";
+  public static final String JOURNAL = ".journal";
+  public static final String OWNER = ".owner";
 
   /**
    * The sources of the stores open in this JVM. A journal this process wrote is left behind once
@@ -50,8 +50,8 @@ final class JournalDir {
    * @param processStart when it started, null when the platform does not say
    * @param url the API URL its batches are for
    */
-  record Owner(String host, long pid, @Nullable Instant processStart, String url) {
-    static Owner current(String url) {
+  public record Owner(String host, long pid, @Nullable Instant processStart, String url) {
+    public static Owner current(String url) {
       RunOwner self = RunOwner.current();
       return new Owner(self.host(), self.pid(), self.processStart(), url);
     }
@@ -60,35 +60,35 @@ final class JournalDir {
   private final Path dir;
   private final String url;
 
-  JournalDir(Path dir, String url) {
+  public JournalDir(Path dir, String url) {
     this.dir = dir.toAbsolutePath();
     this.url = url;
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
-  Path journal(String source) {
+  public Path journal(String source) {
     return dir.resolve(source + JOURNAL);
   }
 
-  Path owner(String source) {
+  public Path owner(String source) {
     return dir.resolve(source + OWNER);
   }
 
   /** A store of this JVM with {@code source} opened. */
-  static void opened(String source) {
+  public static void opened(String source) {
     OPEN.add(source);
   }
 
   /** The store of {@code source} closed: its journal, if it left one, is for the next store. */
-  static void closed(String source) {
+  public static void closed(String source) {
     OPEN.remove(source);
   }
 
   /** Creates the journal of {@code source}, writing its owner file first. */
-  Journal create(String source) throws IOException {
+  public Journal create(String source) throws IOException {
     Files.createDirectories(dir);
     Path owner = owner(source);
     Path temp = dir.resolve(source + OWNER + ".tmp");
@@ -102,7 +102,7 @@ final class JournalDir {
   }
 
   /** Deletes the journal of {@code source}, then its owner file. */
-  void delete(String source) throws IOException {
+  public void delete(String source) throws IOException {
     Files.deleteIfExists(journal(source));
     Files.deleteIfExists(owner(source));
   }
@@ -113,7 +113,7 @@ final class JournalDir {
    * process started at another time), or it is this process and its store closed. Journals of live
    * processes, of other hosts and of other servers are left alone.
    */
-  List<Path> leftBehind(String self) {
+  public List<Path> leftBehind(String self) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -168,7 +168,7 @@ final class JournalDir {
   }
 
   /** Whether the process that owns {@code source}'s journal is known to be gone. */
-  static boolean isGone(Owner owner, String source) {
+  public static boolean isGone(Owner owner, String source) {
     RunOwner self = RunOwner.current();
     if (!owner.host().equals(self.host())) {
       return false;
