@@ -22,11 +22,14 @@ import dev.sluice.api.store.RecordedException;
 import dev.sluice.api.store.RunChange;
 import dev.sluice.api.store.RunCountBucket;
 import dev.sluice.api.store.RunCountQuery;
+import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -239,6 +242,42 @@ abstract class RunStoreContract {
               assertThat(f.runs()).isEqualTo(2);
               assertThat(f.lastState()).isEqualTo("Completed");
             });
+  }
+
+  @Test
+  void flowRunCountCountsEveryMatchingRunWhateverTheLimit() {
+    List<UUID> runs = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      t0 = t0.plusMillis(10);
+      runs.add(start(RunOwner.current()));
+    }
+    for (UUID done : runs.subList(0, 3)) {
+      store
+          .recorder()
+          .flowRunStateChanged(
+              new FlowRunEvent(done, "etl", null, State.RUNNING, State.COMPLETED, t0, 1));
+    }
+    flush();
+
+    RunHistory history = store.history();
+    assertThat(history.flowRunCount(FlowRunQuery.recent(2))).isEqualTo(7);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withStates(Set.of("COMPLETED"))))
+        .isEqualTo(3);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withStates(Set.of("running"))))
+        .isEqualTo(4);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withFlowName("other"))).isZero();
+    // The interface's default, which reads the pages, agrees with the store's own count.
+    RunHistory paging =
+        (RunHistory)
+            Proxy.newProxyInstance(
+                RunHistory.class.getClassLoader(),
+                new Class<?>[] {RunHistory.class},
+                (proxy, method, args) ->
+                    method.isDefault()
+                        ? InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(history, args));
+    assertThat(paging.flowRunCount(FlowRunQuery.recent(2).withStates(Set.of("running"))))
+        .isEqualTo(4);
   }
 
   @Test
