@@ -78,7 +78,7 @@ class PostgresRunStoreTest extends RunStoreContract {
   }
 
   @Override
-  RunStore reopen() {
-    return RunStores.open(url(), Map.of());
+  RunStore reopen(Map<String, String> options) {
+    return RunStores.open(url(), options);
   }
 }

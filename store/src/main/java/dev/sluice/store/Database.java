@@ -40,6 +40,9 @@ final class Database {
   private final String display;
   private final int busyTimeoutMillis;
 
+  /** How this store's process holds and judges leases (the lease settings). */
+  final Leases.Timing leaseTiming;
+
   /** The driver of a server database, brought by its artifact; null for SQLite. */
   private final @Nullable Driver driver;
 
@@ -49,12 +52,14 @@ final class Database {
       Properties properties,
       String display,
       int busyTimeoutMillis,
+      Settings settings,
       @Nullable Driver driver) {
     this.dialect = dialect;
     this.url = url;
     this.properties = properties;
     this.display = display;
     this.busyTimeoutMillis = busyTimeoutMillis;
+    this.leaseTiming = Leases.Timing.of(settings);
     this.driver = driver;
   }
 
@@ -67,7 +72,13 @@ final class Database {
     Path file = Path.of(path).toAbsolutePath().normalize();
     int busy = settings.get(StoreSettings.BUSY_TIMEOUT);
     return new Database(
-        Dialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file.toString(), busy, null);
+        Dialect.SQLITE,
+        "jdbc:sqlite:" + file,
+        new Properties(),
+        file.toString(),
+        busy,
+        settings,
+        null);
   }
 
   /**
@@ -85,7 +96,7 @@ final class Database {
     properties.setProperty("connectTimeout", String.valueOf(timeout));
     properties.setProperty("loginTimeout", String.valueOf(timeout));
     properties.setProperty("ApplicationName", "sluice");
-    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, driver);
+    return new Database(Dialect.POSTGRESQL, url, properties, display, 0, settings, driver);
   }
 
   /** The file path or the URL without its password, for messages. */

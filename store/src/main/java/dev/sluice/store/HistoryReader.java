@@ -420,7 +420,7 @@ final class HistoryReader implements RunHistory {
                   "SELECT "
                       + RUN_COLUMNS
                       + ", parameters, parent_flow_run_id, owner_host, owner_pid, owner_start,"
-                      + " idempotency_key FROM sluice_flow_runs WHERE id = ?")) {
+                      + " idempotency_key, owner_lease FROM sluice_flow_runs WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next()) {
@@ -434,7 +434,8 @@ final class HistoryReader implements RunHistory {
                   new RunOwner(
                       rs.getString(15),
                       rs.getLong(16),
-                      rs.wasNull() ? null : Micros.toInstant(ownerStart));
+                      rs.wasNull() ? null : Micros.toInstant(ownerStart),
+                      rs.getString(19));
               idempotencyKey = rs.getString(18);
             }
           }

@@ -74,8 +74,13 @@ abstract class RunStoreContract {
   /** Opens a store on an empty database of the subclass's kind. */
   abstract RunStore openEmpty() throws Exception;
 
+  /** Opens the same database again, with store options (keys without {@code store.}). */
+  abstract RunStore reopen(Map<String, String> options);
+
   /** Opens the same database again. */
-  abstract RunStore reopen();
+  RunStore reopen() {
+    return reopen(Map.of());
+  }
 
   @BeforeEach
   void open() throws Exception {
@@ -679,6 +684,77 @@ abstract class RunStoreContract {
     store = null;
   }
 
+  /** A pid that is not alive on this machine: a process that ran and ended. */
+  static long endedPid() throws Exception {
+    Process gone =
+        new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    gone.waitFor();
+    return gone.pid();
+  }
+
+  @Test
+  void twoHostsOfTheSameNameSharingTheDatabaseDoNotCrashEachOthersLiveRuns() throws Exception {
+    // A process on another machine with this one's host name (both "localhost", or the same
+    // container name) whose pid is not alive here: judged by host and pid, its run looked dead.
+    RunOwner twin =
+        new RunOwner(
+            RunOwner.current().host(),
+            endedPid(),
+            Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MICROS),
+            UUID.randomUUID().toString());
+    try (Leases twinsLease = ((JdbcRunStore) store).leasesOf(twin)) {
+      twinsLease.hold(); // the twin's store renews its lease, as this one's does
+      UUID theirs = start(twin);
+      UUID ours = start(RunOwner.current());
+      flush();
+
+      assertThat(store.markDeadRunsCrashed()).isZero();
+      assertThat(store.isKnownDead(twin)).isFalse();
+      assertThat(store.isKnownDead(RunOwner.current())).isFalse();
+      try (RunStore other = reopen()) { // a second process's start, as the twin's is
+        assertThat(other.markDeadRunsCrashed()).isZero();
+      }
+      assertThat(store.history().flowRun(theirs).orElseThrow().run().state().name())
+          .isEqualTo("Running");
+      assertThat(store.history().flowRun(ours).orElseThrow().run().state().name())
+          .isEqualTo("Running");
+      assertThat(store.history().flowRun(theirs).orElseThrow().owner()).isEqualTo(twin);
+    }
+  }
+
+  @Test
+  void theRunsOfAnInstanceThatStoppedRenewingItsLeaseAreMarkedCrashedAfterTheTimeout()
+      throws Exception {
+    store.close();
+    store = reopen(Map.of("lease-heartbeat", "PT0.1S", "lease-timeout", "PT1S"));
+    RunOwner gone = new RunOwner("some-other-host", 4242, null, UUID.randomUUID().toString());
+    Leases lease = ((JdbcRunStore) store).leasesOf(gone);
+    lease.renew(); // one heartbeat, then none: the process was killed, or hangs
+    UUID orphan = start(gone);
+    UUID ours = start(RunOwner.current());
+    flush();
+
+    assertThat(store.markDeadRunsCrashed()).isZero(); // its lease has not expired yet
+    assertThat(store.isKnownDead(gone)).isFalse();
+    int marked = 0;
+    for (int i = 0; i < 200 && marked == 0; i++) {
+      Thread.sleep(50);
+      marked = store.markDeadRunsCrashed();
+    }
+    assertThat(marked).isEqualTo(1);
+    assertThat(store.isKnownDead(gone)).isTrue();
+    FlowRunDetail crashed = store.history().flowRun(orphan).orElseThrow();
+    assertThat(crashed.run().state().name()).isEqualTo("Crashed");
+    assertThat(crashed.run().state().message())
+        .contains("pid 4242 on some-other-host")
+        .contains("stopped renewing its lease");
+    assertThat(store.history().flowRun(ours).orElseThrow().run().state().name())
+        .isEqualTo("Running");
+  }
+
   @Test
   void runsOfADeadProcessOnThisHostAreMarkedCrashedAndOthersAreLeftAlone() throws Exception {
     Process gone =
@@ -836,8 +912,10 @@ abstract class RunStoreContract {
     assertThat(b.taskRuns()).hasSize(2);
     assertThat(b)
         .usingRecursiveComparison()
-        .ignoringFields("run.id", "taskRuns.id", "taskRuns.flowRunId")
+        .ignoringFields("run.id", "taskRuns.id", "taskRuns.flowRunId", "owner.instance")
         .isEqualTo(a);
+    // The sending process holds no lease in this database: its run names none.
+    assertThat(b.owner().instance()).isNull();
     assertThat(b.taskRuns()).allSatisfy(t -> assertThat(t.flowRunId()).isEqualTo(ingested));
     assertThat(logsWithoutIds(ingested, ingestedTask))
         .hasSize(2)
