@@ -78,8 +78,14 @@ public final class RecordingProcess {
                             return x;
                           });
                     });
+        // A short lease, so that the test killing this process sees it expire soon.
         Sluice sluice =
-            Sluice.builder().executor(new PoolExecutor(2)).setting("store", args[1]).build();
+            Sluice.builder()
+                .executor(new PoolExecutor(2))
+                .setting("store", args[1])
+                .setting("store.lease-heartbeat", "PT0.2S")
+                .setting("store.lease-timeout", "PT1S")
+                .build();
         var handle = sluice.start(flow, Map.of());
         bStarted.await();
         RunStore store = sluice.runStore().orElseThrow();

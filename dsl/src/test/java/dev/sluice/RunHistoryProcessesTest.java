@@ -158,13 +158,20 @@ class RunHistoryProcessesTest {
       assertThat(store.history().logs(runId, 0, 100))
           .extracting(l -> l.line().message())
           .contains("b is running and will never end");
+      // Its lease (1 s in that process) expires once nothing renews it.
+      for (int i = 0; i < 600 && !store.isKnownDead(detail.owner()); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(store.isKnownDead(detail.owner())).isTrue();
     }
 
     // The next start of Sluice on that store marks the orphaned run Crashed.
     try (Sluice next = Sluice.builder().executor("local").setting("store", db).build()) {
       FlowRunDetail detail = next.runStore().orElseThrow().history().flowRun(runId).orElseThrow();
       assertThat(detail.run().state().name()).isEqualTo("Crashed");
-      assertThat(detail.run().state().message()).contains("pid " + child.pid());
+      assertThat(detail.run().state().message())
+          .contains("pid " + child.pid())
+          .contains("stopped renewing its lease");
       assertThat(detail.run().endTime()).isNotNull();
       assertThat(task(detail, "a").state().name()).isEqualTo("Completed");
       assertThat(task(detail, "b").state().name()).isEqualTo("Crashed");
