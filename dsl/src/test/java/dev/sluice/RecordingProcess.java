@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  *                                    task's records are committed, print RUNNING id and wait
  *   RecordingProcess one STORE       run one flow with the default settings, print its id
  *   RecordingProcess exit STORE      run one flow, print its id, System.exit without closing
+ *   RecordingProcess flaky STORE     run a flow that recovers on retry, then one that fails,
+ *                                    each with its own Sluice; print each id
  * </pre>
  */
 public final class RecordingProcess {
@@ -76,8 +78,14 @@ public final class RecordingProcess {
                             return x;
                           });
                     });
+        // A short lease, so that the test killing this process sees it expire soon.
         Sluice sluice =
-            Sluice.builder().executor(new PoolExecutor(2)).setting("store", args[1]).build();
+            Sluice.builder()
+                .executor(new PoolExecutor(2))
+                .setting("store", args[1])
+                .setting("store.lease-heartbeat", "PT0.2S")
+                .setting("store.lease-timeout", "PT1S")
+                .build();
         var handle = sluice.start(flow, Map.of());
         bStarted.await();
         RunStore store = sluice.runStore().orElseThrow();
@@ -100,6 +108,44 @@ public final class RecordingProcess {
         try (Sluice sluice = Sluice.builder().executor("local").build()) {
           FlowRun run = sluice.run(WORK, Map.of("seed", 1));
           System.out.println("RUN " + run.id() + " " + run.state().name());
+        }
+      }
+      case "flaky" -> {
+        // Two Sluice in one process: the first run's task fails once then succeeds, the second's
+        // always fails; run with no SLF4J provider by RunHistoryProcessesTest.
+        int[] calls = {0};
+        Flow<Void> recovers =
+            Flows.named("recovers")
+                .define(
+                    f ->
+                        f.task(
+                                "call",
+                                () -> {
+                                  log.info("the task's own line");
+                                  if (calls[0]++ == 0) {
+                                    throw new IllegalStateException("down once");
+                                  }
+                                  return 1;
+                                })
+                            .retries(1));
+        Flow<Void> fails =
+            Flows.named("fails")
+                .define(
+                    f ->
+                        f.task(
+                            "call",
+                            () -> {
+                              if (true) {
+                                throw new IllegalStateException("always down");
+                              }
+                              return 1;
+                            }));
+        for (Flow<Void> flow : List.of(recovers, fails)) {
+          try (Sluice sluice =
+              Sluice.builder().executor("local").setting("store", args[1]).build()) {
+            FlowRun run = sluice.run(flow);
+            System.out.println("RUN " + run.id() + " " + run.state().name());
+          }
         }
       }
       default -> throw new IllegalArgumentException("unknown mode " + mode);

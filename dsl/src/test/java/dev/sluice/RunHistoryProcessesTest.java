@@ -10,18 +10,22 @@ import dev.sluice.api.store.RunStores;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.TaskRunDetail;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +34,16 @@ class RunHistoryProcessesTest {
   @TempDir Path dir;
 
   private Process spawn(Map<String, String> env, String... args) throws IOException {
+    return spawn(System.getProperty("java.class.path"), env, args);
+  }
+
+  private Process spawn(String classPath, Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(RecordingProcess.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder =
@@ -149,13 +158,20 @@ class RunHistoryProcessesTest {
       assertThat(store.history().logs(runId, 0, 100))
           .extracting(l -> l.line().message())
           .contains("b is running and will never end");
+      // Its lease (1 s in that process) expires once nothing renews it.
+      for (int i = 0; i < 600 && !store.isKnownDead(detail.owner()); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(store.isKnownDead(detail.owner())).isTrue();
     }
 
     // The next start of Sluice on that store marks the orphaned run Crashed.
     try (Sluice next = Sluice.builder().executor("local").setting("store", db).build()) {
       FlowRunDetail detail = next.runStore().orElseThrow().history().flowRun(runId).orElseThrow();
       assertThat(detail.run().state().name()).isEqualTo("Crashed");
-      assertThat(detail.run().state().message()).contains("pid " + child.pid());
+      assertThat(detail.run().state().message())
+          .contains("pid " + child.pid())
+          .contains("stopped renewing its lease");
       assertThat(detail.run().endTime()).isNotNull();
       assertThat(task(detail, "a").state().name()).isEqualTo("Completed");
       assertThat(task(detail, "b").state().name()).isEqualTo("Crashed");
@@ -208,5 +224,46 @@ class RunHistoryProcessesTest {
     var unused = output(child); // waits for the child to end
     assertThat(child.exitValue()).as(errors()).isZero();
     assertThat(home.resolve("sluice.db")).doesNotExist();
+  }
+
+  @Test
+  void withNoSlf4jProviderTheEnginesRunMessagesAreRecordedAndStderrSaysWhatToAddOnce()
+      throws Exception {
+    // The test class path without Logback: SLF4J finds no provider and drops every line.
+    String withoutBackend =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> !entry.contains("logback"))
+            .collect(Collectors.joining(File.pathSeparator));
+    String db = dir.resolve("no-backend.db").toString();
+    Process child = spawn(withoutBackend, Map.of("SLUICE_HOME", dir.toString()), "flaky", db);
+    List<String> lines = output(child);
+    assertThat(child.exitValue()).as(errors()).isZero();
+    assertThat(lines).hasSize(2);
+    UUID recovered = UUID.fromString(lines.get(0).split(" ")[1]);
+    UUID failed = UUID.fromString(lines.get(1).split(" ")[1]);
+
+    String stderr = errors();
+    String warning = "sluice: WARN task log lines are not recorded in the run history";
+    assertThat(stderr.split(Pattern.quote(warning), -1)).hasSize(2); // once for two Sluice
+    assertThat(stderr).contains("ch.qos.logback:logback-classic");
+    try (RunStore store = RunStores.open(db, Map.of())) {
+      assertThat(store.history().logs(recovered, 0, 100))
+          .extracting(l -> l.line().message())
+          .anySatisfy(m -> assertThat(m).contains("attempt 1/2 failed").contains("retrying in"))
+          .anySatisfy(m -> assertThat(m).contains("finished in state Completed"))
+          .noneSatisfy(m -> assertThat(m).contains("the task's own line"));
+      assertThat(store.history().logs(failed, 0, 100))
+          .anySatisfy(
+              l -> {
+                assertThat(l.line().message()).contains("finished in state Failed");
+                assertThat(l.line().taskRunId()).isNotNull();
+                assertThat(l.line().throwable()).contains("always down");
+              })
+          .anySatisfy(
+              l -> {
+                assertThat(l.line().message()).startsWith("Flow run").contains("state Failed");
+                assertThat(l.line().taskRunId()).isNull();
+              });
+    }
   }
 }

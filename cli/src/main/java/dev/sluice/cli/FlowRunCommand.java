@@ -10,6 +10,7 @@ import dev.sluice.api.internal.Progress;
 import dev.sluice.api.internal.TerminalLine;
 import dev.sluice.api.store.FlowInfo;
 import dev.sluice.api.store.FlowRunDetail;
+import dev.sluice.api.store.FlowRunPage;
 import dev.sluice.api.store.FlowRunQuery;
 import dev.sluice.api.store.FlowRunSummary;
 import dev.sluice.api.store.FlowSummary;
@@ -115,9 +116,13 @@ final class FlowRunCommand {
     public Integer call() throws Exception {
       FlowRunQuery query = query();
       List<FlowRunSummary> runs;
+      long matching;
       List<String> knownFlows = List.of();
       try (History history = History.open(context)) {
-        runs = history.history().flowRuns(query);
+        FlowRunPage page = history.history().flowRunPage(query);
+        runs = page.items();
+        // Counted only when the listing was cut: the common short listing costs one query.
+        matching = page.nextCursor() == null ? runs.size() : history.history().flowRunCount(query);
         if (runs.isEmpty() && flow != null) {
           knownFlows = history.history().flows().stream().map(FlowSummary::name).toList();
         }
@@ -150,6 +155,9 @@ final class FlowRunCommand {
               Durations.format(run.duration(now)) + (run.endTime() == null ? " so far" : ""));
         }
         table.print(out);
+        if (matching > runs.size()) {
+          out.println(runs.size() + " of " + matching + " runs (--limit N for more)");
+        }
       }
       out.flush();
       return 0;

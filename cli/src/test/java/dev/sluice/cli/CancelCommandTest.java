@@ -87,6 +87,8 @@ class CancelCommandTest {
     try (var store =
         dev.sluice.api.store.RunStores.open(
             home.resolve("sluice.db").toString(), java.util.Map.of())) {
+      var owner = store.history().flowRun(java.util.UUID.fromString(id)).orElseThrow().owner();
+      Await.until("the killed process's lease to expire", () -> store.isKnownDead(owner));
       assertThat(store.requestCancel(java.util.UUID.fromString(id), "test"))
           .isEqualTo(dev.sluice.api.store.CancelOutcome.CANCELLED);
     }

@@ -29,7 +29,12 @@ final class HangingFlow {
                           log.info("about to hang");
                           Thread.sleep(Long.MAX_VALUE);
                         }));
-    Sluice sluice = Recording.sluice(Path.of(args[0]));
+    // A short lease: once this process is killed, the commands see it expire within a second.
+    Sluice sluice =
+        Recording.builder(Path.of(args[0]))
+            .setting("store.lease-heartbeat", "PT0.2S")
+            .setting("store.lease-timeout", "PT1S")
+            .build();
     RunHandle handle = sluice.start(flow, Map.of());
     System.out.println(handle.id());
     System.out.flush();

@@ -137,6 +137,7 @@ class HistoryCommandsTest {
     assertThat(lines[2]).startsWith(flaky.id().toString()).contains("flaky").contains("Failed");
     assertThat(lines[3]).startsWith(firstEtl.id().toString());
     assertThat(lines).hasSize(4);
+    assertThat(table.out()).doesNotContain(" of ");
     int stateColumn = lines[0].indexOf("STATE");
     assertThat(lines[2].substring(stateColumn)).startsWith("Failed ");
   }
@@ -157,6 +158,13 @@ class HistoryCommandsTest {
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--since", "1h")))).hasSize(3);
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--limit", "1"))))
         .containsExactly(secondEtl.id().toString());
+    assertThat(cli().run("flow-run", "ls", "--limit", "2").out())
+        .endsWith(
+            System.lineSeparator() + "2 of 3 runs (--limit N for more)" + System.lineSeparator());
+    assertThat(cli().run("flow-run", "ls", "--limit", "1", "--flow", "etl").out())
+        .contains("1 of 2 runs (--limit N for more)");
+    assertThat(cli().run("flow-run", "ls", "--limit", "2", "--flow", "etl").out())
+        .doesNotContain(" of ");
     assertThat(ids(json(cli().run("flow-run", "ls", "--json", "--flow", "no-such-flow"))))
         .isEmpty();
     CliRunner.Result typo = cli().run("flow-run", "ls", "--flow", "etI");

@@ -8,11 +8,14 @@ final class Recording {
   private Recording() {}
 
   static Sluice sluice(Path home) {
+    return builder(home).build();
+  }
+
+  static Sluice.Builder builder(Path home) {
     // Code settings win over the build's -Dsluice.store=off, which keeps other tests off ~/.sluice.
     return Sluice.builder()
         .executor("threadpool")
         .setting("home", home.toString())
-        .setting("store", home.resolve("sluice.db").toString())
-        .build();
+        .setting("store", home.resolve("sluice.db").toString());
   }
 }

@@ -113,7 +113,7 @@ class PostgresRunStoreTest extends RunStoreContract {
   }
 
   @Override
-  RunStore reopen() {
-    return RunStores.open(url(), Map.of());
+  RunStore reopen(Map<String, String> options) {
+    return RunStores.open(url(), options);
   }
 }

@@ -29,8 +29,10 @@ final class CancelRequests {
   private final Database database;
   private final ConnectionPool pool;
   private final CommitListeners listeners;
+  private final Leases leases;
 
-  CancelRequests(Database database, ConnectionPool pool, CommitListeners listeners) {
+  CancelRequests(Database database, ConnectionPool pool, CommitListeners listeners, Leases leases) {
+    this.leases = leases;
     this.database = database;
     this.pool = pool;
     this.listeners = listeners;
@@ -54,7 +56,7 @@ final class CancelRequests {
               }
               Instant now = Instant.now();
               try (Statements s = new Statements(c)) {
-                if (OwnerLiveness.isKnownDead(run.owner())) {
+                if (leases.isKnownDead(c, run.owner())) {
                   cancel(c, s, flowRunId, run, new State.Cancelled(reason), now);
                   return CancelOutcome.CANCELLED;
                 }
@@ -82,7 +84,7 @@ final class CancelRequests {
   private @Nullable RunRow read(Connection c, UUID flowRunId) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT flow_name, is_final, attempts, owner_host, owner_pid, owner_start"
+            "SELECT flow_name, is_final, attempts, owner_host, owner_pid, owner_start, owner_lease"
                 + " FROM sluice_flow_runs WHERE id = ?"
                 + database.dialect.lockingRead())) {
       s.setString(1, flowRunId.toString());
@@ -96,7 +98,7 @@ final class CancelRequests {
             rs.getString(1),
             rs.getInt(2) != 0,
             rs.getInt(3),
-            new RunOwner(rs.getString(4), rs.getLong(5), started));
+            new RunOwner(rs.getString(4), rs.getLong(5), started, rs.getString(7)));
       }
     }
   }

@@ -46,6 +46,9 @@ final class Database {
   /** Whether {@link #prepare} succeeded. */
   private volatile boolean prepared;
 
+  /** How this store's process holds and judges leases (the lease settings). */
+  final Leases.Timing leaseTiming;
+
   /** The driver of a server database, brought by its artifact; null for SQLite. */
   private final @Nullable Driver driver;
 
@@ -69,6 +72,7 @@ final class Database {
     this.properties = properties;
     this.display = display;
     this.busyTimeoutMillis = busyTimeoutMillis;
+    this.leaseTiming = Leases.Timing.of(settings);
     this.driver = driver;
   }
 

@@ -204,6 +204,28 @@ final class HistoryReader implements RunHistory {
         });
   }
 
+  @Override
+  public long flowRunCount(FlowRunQuery q) {
+    return query(
+        c -> {
+          RunConditions where =
+              new RunConditions()
+                  .flowName(q.flowName())
+                  .states(q.states())
+                  .startedIn(q.since(), q.until())
+                  .idPrefix(q.idPrefix())
+                  .text(q.text())
+                  .tags(q.tags(), rarestTag(c, q.tags()));
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT COUNT(*) FROM sluice_flow_runs" + where.where())) {
+            where.bind(s, 1);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
+  }
+
   /**
    * Counted in the database: each run's bucket is the integer {@code (start_time - from) / bucket},
    * grouped with its state's name, so the answer's size is buckets times states, however many runs
@@ -398,7 +420,7 @@ final class HistoryReader implements RunHistory {
                   "SELECT "
                       + RUN_COLUMNS
                       + ", parameters, parent_flow_run_id, owner_host, owner_pid, owner_start,"
-                      + " idempotency_key FROM sluice_flow_runs WHERE id = ?")) {
+                      + " idempotency_key, owner_lease FROM sluice_flow_runs WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next()) {
@@ -412,7 +434,8 @@ final class HistoryReader implements RunHistory {
                   new RunOwner(
                       rs.getString(15),
                       rs.getLong(16),
-                      rs.wasNull() ? null : Micros.toInstant(ownerStart));
+                      rs.wasNull() ? null : Micros.toInstant(ownerStart),
+                      rs.getString(19));
               idempotencyKey = rs.getString(18);
             }
           }

@@ -43,6 +43,7 @@ final class JdbcRunStore implements RunStore {
   private final CancelRequests cancels;
   private final CancelWatch cancelWatch;
   private final JdbcApiTokens tokens;
+  private final Leases leases;
 
   JdbcRunStore(Database database) {
     this.database = database;
@@ -72,8 +73,9 @@ final class JdbcRunStore implements RunStore {
       }
     }
     this.pool = new ConnectionPool(database, HistoryReader.POOL_SIZE);
+    this.leases = new Leases(database, pool, RunOwner.current());
     this.reader = new HistoryReader(pool, listeners);
-    this.cancels = new CancelRequests(database, pool, listeners);
+    this.cancels = new CancelRequests(database, pool, listeners, leases);
     this.cancelWatch = new CancelWatch(cancels, writer::unfinishedRuns);
     this.tokens = new JdbcApiTokens(pool);
     writer.onRunStarted(cancelWatch::runsChanged);
@@ -92,8 +94,10 @@ final class JdbcRunStore implements RunStore {
     return database.display();
   }
 
+  /** The recorder; whoever records runs through it holds this process's lease from now on. */
   @Override
   public RunRecorder recorder() {
+    leases.hold();
     return writer;
   }
 
@@ -122,6 +126,11 @@ final class JdbcRunStore implements RunStore {
     cancelWatch.handler(handler);
   }
 
+  /** A lease held for {@code owner} in this store's database, for tests of other processes. */
+  Leases leasesOf(RunOwner owner) {
+    return new Leases(database, pool, owner);
+  }
+
   /** The cancel watch, for tests. */
   CancelWatch cancelWatch() {
     return cancelWatch;
@@ -134,7 +143,7 @@ final class JdbcRunStore implements RunStore {
 
   @Override
   public boolean isKnownDead(RunOwner owner) {
-    return OwnerLiveness.isKnownDead(owner);
+    return pool.with(c -> leases.isKnownDead(c, owner));
   }
 
   /** Records not stored by the time this store closed (see {@link BatchWriter#unstored}). */
@@ -169,10 +178,11 @@ final class JdbcRunStore implements RunStore {
     String host = OwnerLiveness.localHost();
     try (Connection c = database.connect()) {
       List<String> dead = new ArrayList<>();
+      // Runs recorded before leases (schema version 3): by their process, on this host only.
       try (PreparedStatement s =
           c.prepareStatement(
               "SELECT id, owner_pid, owner_start FROM sluice_flow_runs"
-                  + " WHERE is_final = 0 AND owner_host = ?")) {
+                  + " WHERE is_final = 0 AND owner_host = ? AND owner_lease IS NULL")) {
         s.setString(1, host);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
@@ -180,8 +190,41 @@ final class JdbcRunStore implements RunStore {
             Instant started = rs.wasNull() ? null : Micros.toInstant(start);
             RunOwner owner = new RunOwner(host, rs.getLong(2), started);
             if (OwnerLiveness.isKnownDead(owner)) {
-              dead.add(rs.getString(1) + " " + owner.pid());
+              dead.add(
+                  rs.getString(1)
+                      + " the process running it (pid "
+                      + owner.pid()
+                      + " on "
+                      + host
+                      + ") ended before the run did");
             }
+          }
+        }
+      }
+      // Runs owned by a lease, on any host: those whose lease expired.
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT r.id, r.owner_host, r.owner_pid, l.renewed_at FROM sluice_flow_runs r"
+                  + " LEFT JOIN sluice_leases l ON l.holder = r.owner_lease"
+                  + " WHERE r.is_final = 0 AND r.owner_lease IS NOT NULL AND r.owner_lease <> ?"
+                  + " AND "
+                  + Leases.deadLeaseCondition())) {
+        s.setString(1, leases.holder());
+        leases.bindDead(s, 2, Micros.of(Instant.now()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            long renewed = rs.getLong(4);
+            dead.add(
+                rs.getString(1)
+                    + " the process running it (pid "
+                    + rs.getLong(3)
+                    + " on "
+                    + rs.getString(2)
+                    + ") stopped renewing its lease"
+                    + (rs.wasNull() ? "" : " at " + Micros.toInstant(renewed))
+                    + " before the run ended (store.lease-timeout: "
+                    + database.leaseTiming.timeout()
+                    + ")");
           }
         }
       }
@@ -196,12 +239,7 @@ final class JdbcRunStore implements RunStore {
       try {
         for (String entry : dead) {
           String id = entry.substring(0, entry.indexOf(' '));
-          String message =
-              "the process running it (pid "
-                  + entry.substring(entry.indexOf(' ') + 1)
-                  + " on "
-                  + host
-                  + ") ended before the run did";
+          String message = entry.substring(entry.indexOf(' ') + 1);
           if (crash(c, id, message, now) > 0) {
             marked++;
             changed.add(UUID.fromString(id));
@@ -287,6 +325,7 @@ final class JdbcRunStore implements RunStore {
     try {
       cancelWatch.close();
       writer.close(CLOSE_TIMEOUT);
+      leases.close();
     } finally {
       pool.close();
       try {

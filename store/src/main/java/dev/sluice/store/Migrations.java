@@ -25,7 +25,11 @@ final class Migrations {
 
   /** Every script, in order; version = position + 1. */
   static final List<String> SCRIPTS =
-      List.of("V1__run_history.sql", "V2__run_identity_paging_changes.sql", "V3__service.sql");
+      List.of(
+          "V1__run_history.sql",
+          "V2__run_identity_paging_changes.sql",
+          "V3__service.sql",
+          "V4__leases.sql");
 
   static final int LATEST = SCRIPTS.size();
 

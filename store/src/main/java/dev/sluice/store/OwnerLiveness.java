@@ -4,10 +4,9 @@ import dev.sluice.api.internal.ProcessLiveness;
 import dev.sluice.api.store.RunOwner;
 
 /**
- * Whether the owner of a run is known to be gone, for {@link JdbcRunStore#markDeadRunsCrashed} and
- * {@link JdbcRunStore#isKnownDead}. Today only processes of this host can be judged, by their
- * process handle. Runs owned elsewhere (agents, server replicas) are left alone; their lease and
- * heartbeat check belongs here when it comes, so every caller gets it.
+ * Whether the owner of a run recorded before leases (schema version 3, no instance id) is known to
+ * be gone, for {@link JdbcRunStore#markDeadRunsCrashed}: only processes of this host can be judged,
+ * by their process handle. Runs with an instance id are judged by their lease ({@link Leases}).
  */
 final class OwnerLiveness {
   private OwnerLiveness() {}

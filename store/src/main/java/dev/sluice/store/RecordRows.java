@@ -57,6 +57,9 @@ final class RecordRows {
    * Adds the rows of {@code record}: a {@link FlowRunStart}, {@link FlowRunEvent}, {@link
    * TaskRunEvent}, {@link LogLine} or {@link IngestBatch}.
    */
+  /** Whether the records being added came in a batch from another process ({@link #ingest}). */
+  private boolean ingesting;
+
   void add(Object record) throws SQLException {
     switch (record) {
       case TaskRunEvent event -> {
@@ -95,8 +98,13 @@ final class RecordRows {
           batch.source());
       return;
     }
-    for (Object record : batch.records()) {
-      add(record);
+    ingesting = true;
+    try {
+      for (Object record : batch.records()) {
+        add(record);
+      }
+    } finally {
+      ingesting = false;
     }
   }
 
@@ -155,7 +163,10 @@ final class RecordRows {
       insert.setLong(i++, ownerStart);
     }
     insert.setString(i++, start.runName());
-    insert.setString(i, start.idempotencyKey());
+    insert.setString(i++, start.idempotencyKey());
+    // A run recorded through the server names no lease: its process holds none in this database
+    // (it is judged by its process, as before leases, until agents heartbeat through the API).
+    insert.setString(i, ingesting ? null : start.owner().instance());
     if (insert.executeUpdate() == 0) {
       // A restarted agent starting the same scheduled run again, or a second start with a key
       // already used: the first start stands, its state history gets no second Pending.

@@ -40,8 +40,8 @@ final class Statements implements AutoCloseable {
             "INSERT INTO sluice_flow_runs (id, flow_name, flow_version, parameters,"
                 + " parent_task_run_id, parent_flow_run_id, state_type, state_name, state_message,"
                 + " state_at, is_final, attempts, start_time, owner_host, owner_pid, owner_start,"
-                + " run_name, idempotency_key)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " run_name, idempotency_key, owner_lease)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 // A run already recorded (same id: started twice; or same flow and idempotency
                 // key) keeps its first start.
                 + " ON CONFLICT DO NOTHING");

@@ -3,6 +3,7 @@ package dev.sluice.store;
 import com.google.auto.service.AutoService;
 import dev.sluice.api.settings.Setting;
 import dev.sluice.api.settings.SettingsCatalog;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -49,11 +50,31 @@ public final class StoreSettings implements SettingsCatalog {
                   + " unreachable server), until it can")
           .build();
 
+  /** How often a process renews the lease that owns its runs. */
+  public static final Setting<Duration> LEASE_HEARTBEAT =
+      Setting.duration("store.lease-heartbeat")
+          .defaultValue(Duration.ofSeconds(5))
+          .description(
+              "how often a process recording runs renews the lease that owns them (its heartbeat)")
+          .build();
+
+  /**
+   * How long after its last renewal a lease expires: then its runs still going are marked Crashed.
+   */
+  public static final Setting<Duration> LEASE_TIMEOUT =
+      Setting.duration("store.lease-timeout")
+          .defaultValue(Duration.ofSeconds(30))
+          .description(
+              "how long after its last heartbeat a process's lease expires and its unfinished runs"
+                  + " are marked Crashed; longer than the heartbeat and the hosts' clock skew")
+          .build();
+
   /** For {@link java.util.ServiceLoader}. */
   public StoreSettings() {}
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(BUSY_TIMEOUT, USER, PASSWORD, CONNECT_TIMEOUT, JOURNAL_DIR);
+    return List.of(
+        BUSY_TIMEOUT, USER, PASSWORD, CONNECT_TIMEOUT, JOURNAL_DIR, LEASE_HEARTBEAT, LEASE_TIMEOUT);
   }
 }

@@ -22,11 +22,14 @@ import dev.sluice.api.store.RecordedException;
 import dev.sluice.api.store.RunChange;
 import dev.sluice.api.store.RunCountBucket;
 import dev.sluice.api.store.RunCountQuery;
+import dev.sluice.api.store.RunHistory;
 import dev.sluice.api.store.RunOwner;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.StateRecord;
 import dev.sluice.api.store.StoredLogLine;
 import dev.sluice.api.store.TaskRunDetail;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -71,8 +74,13 @@ abstract class RunStoreContract {
   /** Opens a store on an empty database of the subclass's kind. */
   abstract RunStore openEmpty() throws Exception;
 
+  /** Opens the same database again, with store options (keys without {@code store.}). */
+  abstract RunStore reopen(Map<String, String> options);
+
   /** Opens the same database again. */
-  abstract RunStore reopen();
+  RunStore reopen() {
+    return reopen(Map.of());
+  }
 
   @BeforeEach
   void open() throws Exception {
@@ -259,6 +267,42 @@ abstract class RunStoreContract {
               assertThat(f.runs()).isEqualTo(2);
               assertThat(f.lastState()).isEqualTo("Completed");
             });
+  }
+
+  @Test
+  void flowRunCountCountsEveryMatchingRunWhateverTheLimit() {
+    List<UUID> runs = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      t0 = t0.plusMillis(10);
+      runs.add(start(RunOwner.current()));
+    }
+    for (UUID done : runs.subList(0, 3)) {
+      store
+          .recorder()
+          .flowRunStateChanged(
+              new FlowRunEvent(done, "etl", null, State.RUNNING, State.COMPLETED, t0, 1));
+    }
+    flush();
+
+    RunHistory history = store.history();
+    assertThat(history.flowRunCount(FlowRunQuery.recent(2))).isEqualTo(7);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withStates(Set.of("COMPLETED"))))
+        .isEqualTo(3);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withStates(Set.of("running"))))
+        .isEqualTo(4);
+    assertThat(history.flowRunCount(FlowRunQuery.recent(1).withFlowName("other"))).isZero();
+    // The interface's default, which reads the pages, agrees with the store's own count.
+    RunHistory paging =
+        (RunHistory)
+            Proxy.newProxyInstance(
+                RunHistory.class.getClassLoader(),
+                new Class<?>[] {RunHistory.class},
+                (proxy, method, args) ->
+                    method.isDefault()
+                        ? InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(history, args));
+    assertThat(paging.flowRunCount(FlowRunQuery.recent(2).withStates(Set.of("running"))))
+        .isEqualTo(4);
   }
 
   @Test
@@ -661,6 +705,77 @@ abstract class RunStoreContract {
     store = null;
   }
 
+  /** A pid that is not alive on this machine: a process that ran and ended. */
+  static long endedPid() throws Exception {
+    Process gone =
+        new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    gone.waitFor();
+    return gone.pid();
+  }
+
+  @Test
+  void twoHostsOfTheSameNameSharingTheDatabaseDoNotCrashEachOthersLiveRuns() throws Exception {
+    // A process on another machine with this one's host name (both "localhost", or the same
+    // container name) whose pid is not alive here: judged by host and pid, its run looked dead.
+    RunOwner twin =
+        new RunOwner(
+            RunOwner.current().host(),
+            endedPid(),
+            Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MICROS),
+            UUID.randomUUID().toString());
+    try (Leases twinsLease = ((JdbcRunStore) store).leasesOf(twin)) {
+      twinsLease.hold(); // the twin's store renews its lease, as this one's does
+      UUID theirs = start(twin);
+      UUID ours = start(RunOwner.current());
+      flush();
+
+      assertThat(store.markDeadRunsCrashed()).isZero();
+      assertThat(store.isKnownDead(twin)).isFalse();
+      assertThat(store.isKnownDead(RunOwner.current())).isFalse();
+      try (RunStore other = reopen()) { // a second process's start, as the twin's is
+        assertThat(other.markDeadRunsCrashed()).isZero();
+      }
+      assertThat(store.history().flowRun(theirs).orElseThrow().run().state().name())
+          .isEqualTo("Running");
+      assertThat(store.history().flowRun(ours).orElseThrow().run().state().name())
+          .isEqualTo("Running");
+      assertThat(store.history().flowRun(theirs).orElseThrow().owner()).isEqualTo(twin);
+    }
+  }
+
+  @Test
+  void theRunsOfAnInstanceThatStoppedRenewingItsLeaseAreMarkedCrashedAfterTheTimeout()
+      throws Exception {
+    store.close();
+    store = reopen(Map.of("lease-heartbeat", "PT0.1S", "lease-timeout", "PT1S"));
+    RunOwner gone = new RunOwner("some-other-host", 4242, null, UUID.randomUUID().toString());
+    Leases lease = ((JdbcRunStore) store).leasesOf(gone);
+    lease.renew(); // one heartbeat, then none: the process was killed, or hangs
+    UUID orphan = start(gone);
+    UUID ours = start(RunOwner.current());
+    flush();
+
+    assertThat(store.markDeadRunsCrashed()).isZero(); // its lease has not expired yet
+    assertThat(store.isKnownDead(gone)).isFalse();
+    int marked = 0;
+    for (int i = 0; i < 200 && marked == 0; i++) {
+      Thread.sleep(50);
+      marked = store.markDeadRunsCrashed();
+    }
+    assertThat(marked).isEqualTo(1);
+    assertThat(store.isKnownDead(gone)).isTrue();
+    FlowRunDetail crashed = store.history().flowRun(orphan).orElseThrow();
+    assertThat(crashed.run().state().name()).isEqualTo("Crashed");
+    assertThat(crashed.run().state().message())
+        .contains("pid 4242 on some-other-host")
+        .contains("stopped renewing its lease");
+    assertThat(store.history().flowRun(ours).orElseThrow().run().state().name())
+        .isEqualTo("Running");
+  }
+
   @Test
   void runsOfADeadProcessOnThisHostAreMarkedCrashedAndOthersAreLeftAlone() throws Exception {
     Process gone =
@@ -818,8 +933,10 @@ abstract class RunStoreContract {
     assertThat(b.taskRuns()).hasSize(2);
     assertThat(b)
         .usingRecursiveComparison()
-        .ignoringFields("run.id", "taskRuns.id", "taskRuns.flowRunId")
+        .ignoringFields("run.id", "taskRuns.id", "taskRuns.flowRunId", "owner.instance")
         .isEqualTo(a);
+    // The sending process holds no lease in this database: its run names none.
+    assertThat(b.owner().instance()).isNull();
     assertThat(b.taskRuns()).allSatisfy(t -> assertThat(t.flowRunId()).isEqualTo(ingested));
     assertThat(logsWithoutIds(ingested, ingestedTask))
         .hasSize(2)

@@ -23,8 +23,8 @@ class SqliteRunStoreTest extends RunStoreContract {
   }
 
   @Override
-  RunStore reopen() {
-    return RunStores.open(dir.resolve("nested/dir/sluice.db").toString(), Map.of());
+  RunStore reopen(Map<String, String> options) {
+    return RunStores.open(dir.resolve("nested/dir/sluice.db").toString(), options);
   }
 
   @Test

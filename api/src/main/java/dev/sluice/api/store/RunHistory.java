@@ -32,6 +32,24 @@ public interface RunHistory {
   FlowRunPage flowRunPage(FlowRunQuery query);
 
   /**
+   * How many flow runs match {@code query}, whatever its limit and cursor: what a listing cut at
+   * its limit says it left out ({@code sluice flow-run ls}: "20 of 25 runs"). Stores answer with
+   * one count in the database; this default reads the pages.
+   */
+  default long flowRunCount(FlowRunQuery query) {
+    FlowRunQuery page = query.withLimit(FlowRunQuery.MAX_LIMIT).withCursor(null);
+    long count = 0;
+    while (true) {
+      FlowRunPage read = flowRunPage(page);
+      count += read.items().size();
+      if (read.nextCursor() == null) {
+        return count;
+      }
+      page = page.withCursor(read.nextCursor());
+    }
+  }
+
+  /**
    * The run of flow {@code flowName} started with idempotency key {@code key} ({@link
    * FlowRunStart#idempotencyKey()}), if one was recorded.
    */

@@ -29,7 +29,7 @@ public final class Engine implements AutoCloseable {
   final Timer timer;
   final Listeners listeners;
   final InstantSource clock;
-  final Mdc mdc = new Mdc();
+  final Mdc mdc;
   final ConcurrencyLimits limits;
   final TaskCaching caching;
   private final Recording recording;
@@ -64,6 +64,7 @@ public final class Engine implements AutoCloseable {
     this.limits = limits;
     this.caching = caching;
     this.recording = recording;
+    this.mdc = new Mdc(recording.uncapturedRecorder());
     this.executor = executor;
     this.timer = timer;
     this.listeners = listeners;

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One flow run in progress: the per-run arrays over a {@link Plan} and the scheduling hot path.
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * counter out of the path of most tasks, where a per-task count was contended.
  */
 final class Execution extends StepResults implements RunHandle {
-  private static final Logger log = LoggerFactory.getLogger("dev.sluice.FlowRun");
+  private static final Logger log = RunMessages.logger("dev.sluice.FlowRun");
 
   /**
    * The most downstream steps an ending attempt may make ready and still hand its end instant on as

@@ -88,6 +88,15 @@ final class Recording implements RunListener, AutoCloseable {
     return recorder != null;
   }
 
+  /**
+   * The recorder the engine's own run messages go to directly ({@link RunMessages}): when log
+   * capture is on but cannot attach to the bound backend (no SLF4J provider, or an unsupported
+   * one); null otherwise.
+   */
+  @Nullable RunRecorder uncapturedRecorder() {
+    return capture != null && !capture.active() ? recorder : null;
+  }
+
   /** The store, when recording. */
   Optional<RunStore> store() {
     return Optional.ofNullable(store);

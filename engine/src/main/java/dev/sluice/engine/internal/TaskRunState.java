@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The mutable record of one task run while its flow runs: state, history, attempts, timing, error.
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * executor rejection race for the same CAS, so exactly one of them decides each attempt.
  */
 abstract class TaskRunState {
-  static final Logger log = LoggerFactory.getLogger("dev.sluice.TaskRun");
+  static final Logger log = RunMessages.logger("dev.sluice.TaskRun");
 
   static final int IDLE = 0;
   static final int QUEUED = 1;
