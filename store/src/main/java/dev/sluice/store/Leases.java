@@ -99,8 +99,15 @@ final class Leases implements AutoCloseable {
     heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Writes this process's lease, valid for one timeout from now. */
+  /**
+   * Writes this process's lease, valid for one timeout from now; nothing while the database is not
+   * prepared (full, unreadable or corrupt: it is not written to, and the next beat after it is
+   * prepared writes the lease).
+   */
   void renew() {
+    if (!database.isPrepared()) {
+      return;
+    }
     try {
       long now = Micros.of(Instant.now());
       long expires = now + Micros.of(database.leaseTiming.timeout());
@@ -186,6 +193,9 @@ final class Leases implements AutoCloseable {
     }
     heartbeat.shutdownNow();
     heartbeat = null;
+    if (!database.isPrepared()) {
+      return; // never written (see renew)
+    }
     try {
       pool.inTransaction(
           c -> {
