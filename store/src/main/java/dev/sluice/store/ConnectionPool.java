@@ -81,10 +81,23 @@ final class ConnectionPool {
         throw new RunStoreException("the run store " + database.display() + " is closed");
       }
       connection = idle.pollFirst();
-      if (connection == null) {
-        connection = database.connect();
-        open.incrementAndGet();
+      if (connection != null) {
+        try {
+          T result = use.on(connection);
+          giveBack(connection);
+          return result;
+        } catch (SQLException e) {
+          if (!isConnectionLost(e)) {
+            throw e;
+          }
+          // An idle connection the server dropped (a restart, an administrator's kill): nothing
+          // ran on it, so the call goes on a new one.
+          discard(connection);
+          connection = null;
+        }
       }
+      connection = database.connect();
+      open.incrementAndGet();
       T result = use.on(connection);
       giveBack(connection);
       return result;
@@ -102,6 +115,19 @@ final class ConnectionPool {
     } finally {
       permits.release();
     }
+  }
+
+  /**
+   * Whether {@code e} says the connection itself is gone (SQLState class 08, or PostgreSQL's 57P01
+   * to 57P03: the server shut it down), not that the statement failed.
+   */
+  static boolean isConnectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"));
   }
 
   private void giveBack(Connection connection) {
