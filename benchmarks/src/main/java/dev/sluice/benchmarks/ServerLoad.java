@@ -265,7 +265,7 @@ public final class ServerLoad {
   private static Figures run(
       HttpClient http, URI base, List<UUID> ids, int clients, int seconds, double rate)
       throws Exception {
-    long cpuBefore = processCpuNanos();
+    long cpuBefore = StoreBenchmark.Cpu.processCpuNanos();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long interval = rate > 0 ? (long) (clients / rate * 1e9) : 0;
     AtomicLong errors = new AtomicLong();
@@ -311,7 +311,7 @@ public final class ServerLoad {
       }
     }
     double elapsed = (System.nanoTime() - began) / 1e9;
-    long cpu = processCpuNanos() - cpuBefore;
+    long cpu = StoreBenchmark.Cpu.processCpuNanos() - cpuBefore;
     long[] merged = merged(results);
     return new Figures(
         merged.length,
@@ -320,13 +320,6 @@ public final class ServerLoad {
         percentile(merged, 0.99),
         errors.get(),
         merged.length == 0 ? 0 : cpu / 1000 / merged.length);
-  }
-
-  /** The CPU time this process (server and clients) has used, in nanoseconds. */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   /** Every worker's latencies, in nanoseconds, sorted. */

@@ -87,7 +87,7 @@ final class ConnectionPool {
           giveBack(connection);
           return result;
         } catch (SQLException e) {
-          if (!isConnectionLost(e)) {
+          if (!Failures.isConnectionLost(e)) {
             throw e;
           }
           // An idle connection the server dropped (a restart, an administrator's kill): nothing
@@ -115,19 +115,6 @@ final class ConnectionPool {
     } finally {
       permits.release();
     }
-  }
-
-  /**
-   * Whether {@code e} says the connection itself is gone (SQLState class 08, or PostgreSQL's 57P01
-   * to 57P03: the server shut it down), not that the statement failed.
-   */
-  static boolean isConnectionLost(SQLException e) {
-    String state = e.getSQLState();
-    return state != null
-        && (state.startsWith("08")
-            || state.equals("57P01")
-            || state.equals("57P02")
-            || state.equals("57P03"));
   }
 
   private void giveBack(Connection connection) {

@@ -44,6 +44,20 @@ enum Failures {
   private static final Set<String> POSTGRES_ENVIRONMENT =
       Set.of("08", "53", "57", "58", "40", "XX");
 
+  /**
+   * Whether {@code e} says the connection itself is gone (SQLSTATE class 08, or PostgreSQL's 57P01
+   * to 57P03: the server shut it down), not that the statement failed: a call that met it on an
+   * idle connection can run again on a new one.
+   */
+  static boolean isConnectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"));
+  }
+
   /** What {@code failure} (from writing a batch) says. */
   static Failures of(Database database, Throwable failure) {
     Failures kind = ofCause(database, failure);

@@ -152,6 +152,17 @@ final class HistoryReader implements RunHistory {
     return rarest;
   }
 
+  /** The filters of {@code q} (not its cursor), with {@code rare} its rarest tag if any. */
+  private static RunConditions filters(FlowRunQuery q, @Nullable String rare) {
+    return new RunConditions()
+        .flowName(q.flowName())
+        .states(q.states())
+        .startedIn(q.since(), q.until())
+        .idPrefix(q.idPrefix())
+        .text(q.text())
+        .tags(q.tags(), rare);
+  }
+
   @Override
   public FlowRunPage flowRunPage(FlowRunQuery q) {
     String cursor = q.cursor();
@@ -160,15 +171,7 @@ final class HistoryReader implements RunHistory {
     return query(
         c -> {
           String rare = rarestTag(c, q.tags());
-          RunConditions where =
-              new RunConditions()
-                  .flowName(q.flowName())
-                  .states(q.states())
-                  .startedIn(q.since(), q.until())
-                  .idPrefix(q.idPrefix())
-                  .text(q.text())
-                  .tags(q.tags(), rare)
-                  .after(after);
+          RunConditions where = filters(q, rare).after(after);
           // One more than asked: whether there is a next page. With a rare tag, "+start_time"
           // keeps the planner from walking the start-time index: the tagged runs are few, and
           // sorting them is cheaper than reading every run to find them.
@@ -208,14 +211,7 @@ final class HistoryReader implements RunHistory {
   public long flowRunCount(FlowRunQuery q) {
     return query(
         c -> {
-          RunConditions where =
-              new RunConditions()
-                  .flowName(q.flowName())
-                  .states(q.states())
-                  .startedIn(q.since(), q.until())
-                  .idPrefix(q.idPrefix())
-                  .text(q.text())
-                  .tags(q.tags(), rarestTag(c, q.tags()));
+          RunConditions where = filters(q, rarestTag(c, q.tags()));
           try (PreparedStatement s =
               c.prepareStatement("SELECT COUNT(*) FROM sluice_flow_runs" + where.where())) {
             where.bind(s, 1);
