@@ -301,6 +301,68 @@ class DashboardBrowserTest {
         d -> "Cancelled".equals(browser.find("#run-head .badge").getAttribute("data-state")));
   }
 
+  @Test
+  void aTaskRunsLinesAreOneClickFromItsRow() {
+    Flow<Void> chatty =
+        Flows.named("chatty")
+            .define(
+                f -> {
+                  var alpha =
+                      f.task(
+                          "alpha",
+                          () -> {
+                            for (int i = 0; i < 3; i++) {
+                              log.info("alpha says {}", i);
+                            }
+                            return 1;
+                          });
+                  f.action(
+                      "beta",
+                      alpha,
+                      x -> {
+                        for (int i = 0; i < 3; i++) {
+                          log.info("beta says {}", i);
+                        }
+                      });
+                });
+    FlowRun done = run(chatty, Map.of(), RunOptions.none().withName("chatty-run"));
+    browser.go("/runs/" + done.id());
+    awaitLogLineCount(6);
+    browser.find("[role=tab][data-tab=tasks]").click();
+    WebElement beta =
+        browser.all("#task-runs tbody tr").stream()
+            .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals("beta"))
+            .findFirst()
+            .orElseThrow();
+    beta.findElement(By.cssSelector("td.name button")).click();
+
+    // The logs tab opens with only beta's lines, and the task filter says so.
+    browser.await(
+        d ->
+            "true".equals(browser.find("[role=tab][data-tab=logs]").getAttribute("aria-selected")));
+    browser.await(d -> shownLogTasks().equals(List.of("beta", "beta", "beta")));
+    assertThat(new Select(browser.find("#log-task")).getFirstSelectedOption().getText())
+        .isEqualTo("Only beta");
+    assertThat(browser.driver.getCurrentUrl()).doesNotContain("tab=tasks");
+  }
+
+  private List<String> shownLogTasks() {
+    return browser.all("#log-lines .log-row .tk").stream()
+        .filter(WebElement::isDisplayed)
+        .map(WebElement::getText)
+        .filter(t -> !t.isEmpty())
+        .toList();
+  }
+
+  private void awaitLogLineCount(int atLeast) {
+    browser.await(
+        d ->
+            d.findElements(By.cssSelector("#log-lines .log-row .msg")).stream()
+                    .filter(e -> e.getText().contains(" says "))
+                    .count()
+                >= atLeast);
+  }
+
   private void awaitNodeState(String step, String cls) {
     browser.await(
         d -> {

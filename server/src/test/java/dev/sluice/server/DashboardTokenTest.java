@@ -2,11 +2,19 @@ package dev.sluice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Flows;
+import dev.sluice.Sluice;
+import dev.sluice.api.Flow;
+import dev.sluice.api.FlowRun;
+import dev.sluice.api.RunHandle;
 import dev.sluice.api.store.RunStore;
 import dev.sluice.api.store.RunStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -76,6 +84,58 @@ class DashboardTokenTest {
       // The console shows the refused calls (401) and nothing else.
       List<String> errors = browser.consoleErrors();
       assertThat(errors).allMatch(e -> e.contains("401"), "only 401 answers");
+    }
+  }
+
+  /** A read token sees the Cancel button, but pressing it says which scope is missing. */
+  @Test
+  void aReadTokenIsToldItMayNotCancelAndTheRunGoesOn() throws Exception {
+    Browser.assumeInstalled();
+    String location = home.resolve("sluice.db").toString();
+    CountDownLatch started = new CountDownLatch(1);
+    Flow<Void> slow =
+        Flows.named("slow-token")
+            .define(
+                f ->
+                    f.action(
+                        "wait",
+                        () -> {
+                          started.countDown();
+                          Thread.sleep(60_000);
+                        }));
+    try (RunStore store = RunStores.open(location, Map.of());
+        SluiceServer server = SluiceServer.builder().store(store).port(0).start();
+        Sluice sluice =
+            Sluice.builder()
+                .executor("threadpool")
+                .setting("home", home.toString())
+                .setting("store", location)
+                .build();
+        Browser browser = Browser.open(server.uri())) {
+      String token = ServerTokens.create(store.tokens(), "reader", Scope.READ).token();
+      RunHandle handle = sluice.start(slow, Map.of());
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      sluice.runStore().orElseThrow().recorder().flush(Duration.ofSeconds(30));
+
+      browser.driver.get(server.uri().resolve("/runs/" + handle.id()).toString());
+      browser.find("#token-input").sendKeys(token, Keys.ENTER);
+      browser.awaitReady();
+      browser.find("#cancel-run").click();
+      browser.await(
+          d -> d.findElement(By.id("cancel-note")).getText().contains("needs the run scope"));
+      assertThat(browser.find("#cancel-run").isEnabled()).as("it can be pressed again").isTrue();
+      assertThat(browser.find("#token-dialog").getAttribute("open"))
+          .as("a 403 is not a 401: the token is kept, no prompt")
+          .isNull();
+      assertThat(handle.future()).as("the run goes on").isNotDone();
+
+      assertThat(handle.cancel("test over")).isTrue();
+      FlowRun done = handle.await();
+      assertThat(done.state().name()).isEqualTo("Cancelled");
+      // The console shows the calls before the token was given (401) and the refused cancel (403).
+      List<String> errors = browser.consoleErrors();
+      assertThat(errors).allMatch(e -> e.contains("401") || e.contains("403"), "401 or 403 only");
+      assertThat(errors).anyMatch(e -> e.contains("/cancel") && e.contains("403"));
     }
   }
 }
