@@ -1,6 +1,5 @@
 package dev.sluice.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -144,7 +142,7 @@ final class UiHandler extends Handler.Abstract {
       Asset asset,
       String cache) {
     var headers = response.getHeaders();
-    boolean gzip = asset.gzipped() != null && acceptsGzip(request);
+    boolean gzip = asset.gzipped() != null && Gzip.accepted(request);
     String etag = "\"" + asset.hash() + (gzip ? "-gz" : "") + "\"";
     headers.put(HttpHeader.CACHE_CONTROL, cache);
     headers.put(HttpHeader.ETAG, etag);
@@ -176,26 +174,6 @@ final class UiHandler extends Handler.Abstract {
         c = c.substring(2);
       }
       if (c.equals("*") || c.equals(etag)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean acceptsGzip(Request request) {
-    String accept = request.getHeaders().get(HttpHeader.ACCEPT_ENCODING);
-    if (accept == null) {
-      return false;
-    }
-    for (String part : accept.split(",")) {
-      String[] pieces = part.strip().split(";");
-      if (pieces[0].strip().equalsIgnoreCase("gzip")) {
-        for (int i = 1; i < pieces.length; i++) {
-          String p = pieces[i].strip().replace(" ", "");
-          if (p.equals("q=0") || p.equals("q=0.0") || p.equals("q=0.00") || p.equals("q=0.000")) {
-            return false;
-          }
-        }
         return true;
       }
     }
@@ -252,18 +230,10 @@ final class UiHandler extends Handler.Abstract {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the dashboard's file " + url, e);
     }
-    byte[] gzipped = null;
-    if (COMPRESSIBLE.contains(extension) && bytes.length > 256) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3 + 64);
-      try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-        gzip.write(bytes);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      if (out.size() < bytes.length) {
-        gzipped = out.toByteArray();
-      }
-    }
+    byte[] gzipped =
+        COMPRESSIBLE.contains(extension) && bytes.length > 256
+            ? Gzip.compress(bytes, Gzip.BEST)
+            : null;
     return new Asset(
         TYPES.getOrDefault(extension, "application/octet-stream"), bytes, gzipped, hash(bytes));
   }

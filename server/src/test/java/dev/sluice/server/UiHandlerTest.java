@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's files as the server serves them: page URLs answer index.html, assets come with
- * ETags (304 on a repeat), gzip when asked, cache headers, and a Content-Security-Policy that
- * allows no inline script; and the API keeps its own paths.
+ * ETags (304 on a repeat), gzip when asked (and for the API's large answers), cache headers, and a
+ * Content-Security-Policy that allows no inline script; and the API keeps its own paths.
  */
 class UiHandlerTest {
   private static final Path UI = Path.of("src/main/resources/dev/sluice/server/ui");
@@ -122,6 +122,27 @@ class UiHandlerTest {
     }
     String plainTag = http.get("/ui/app.css").raw().headers().firstValue("ETag").orElseThrow();
     assertThat(zipped.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(plainTag);
+  }
+
+  @Test
+  void largeApiAnswersAreGzippedForClientsThatAcceptItAndSmallOnesAreNot() throws IOException {
+    byte[] plain = http.get("/api/v1/openapi.json").body().getBytes(StandardCharsets.UTF_8);
+    assertThat(plain.length).isGreaterThan(Exchange.GZIP_FROM);
+    HttpResponse<byte[]> zipped = gzipGet("/api/v1/openapi.json");
+    assertThat(zipped.statusCode()).isEqualTo(200);
+    assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    assertThat(zipped.body().length).isLessThan(plain.length / 3);
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+      assertThat(in.readAllBytes()).isEqualTo(plain);
+    }
+    HttpResponse<byte[]> small = gzipGet("/api/v1/flow-runs");
+    assertThat(small.statusCode()).isEqualTo(200);
+    assertThat(small.body().length).isLessThan(Exchange.GZIP_FROM);
+    assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(http.get("/api/v1/openapi.json").raw().headers().firstValue("Content-Encoding"))
+        .as("a caller that does not ask for gzip gets the plain answer")
+        .isEmpty();
   }
 
   @Test
