@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
@@ -179,8 +180,20 @@ final class Browser implements AutoCloseable {
     return (T) ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Sizes the window so that its viewport (what the page sees) is {@code width × height}. */
+  /** Makes the pages see {@code prefers-color-scheme: dark} (or light) from now on. */
+  void colorScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
+  /**
+   * Sizes the window so that its viewport (what the page sees) is {@code width × height}. Below the
+   * window's smallest width (500 px in headless Chromium) the viewport is emulated, as a phone's is
+   * in DevTools.
+   */
   void resize(int width, int height) {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     driver.manage().window().setSize(new Dimension(width, height));
     long extraWidth = js("return window.outerWidth - window.innerWidth");
     long extraHeight = js("return window.outerHeight - window.innerHeight");
@@ -189,6 +202,16 @@ final class Browser implements AutoCloseable {
           .manage()
           .window()
           .setSize(new Dimension(width + (int) extraWidth, height + (int) extraHeight));
+    }
+    long seen = js("return window.innerWidth");
+    if (seen != width) {
+      driver.executeCdpCommand(
+          "Emulation.setDeviceMetricsOverride",
+          Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+    }
+    long now = js("return window.innerWidth");
+    if (now != width) {
+      throw new AssertionError("the viewport is " + now + " px wide, not " + width);
     }
   }
 

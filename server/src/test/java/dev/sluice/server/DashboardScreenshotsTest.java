@@ -76,6 +76,8 @@ class DashboardScreenshotsTest {
         browser.await(d -> !d.findElements(By.cssSelector("#running-now li")).isEmpty());
         settle(browser);
         browser.screenshot(out.resolve("dashboard.png"));
+        String lightBackground =
+            browser.js("return getComputedStyle(document.body).backgroundColor");
 
         browser.resize(1280, 900);
         browser.go("/runs/" + etl.id() + "?tab=timeline");
@@ -100,6 +102,21 @@ class DashboardScreenshotsTest {
         browser.go("/runs/" + etl.id() + "?tab=timeline");
         settle(browser);
         browser.screenshot(extra.resolve("flow-run-phone.png"));
+
+        browser.colorScheme("dark");
+        browser.resize(1280, 800);
+        browser.go("/");
+        settle(browser);
+        assertThat(browser.<String>js("return getComputedStyle(document.body).backgroundColor"))
+            .as("the dark theme follows the system")
+            .isNotEqualTo("rgb(255, 255, 255)")
+            .isNotEqualTo(lightBackground);
+        browser.screenshot(extra.resolve("dashboard-dark.png"));
+        browser.resize(1280, 1000);
+        browser.go("/runs/" + etl.id());
+        browser.await(d -> d.findElements(By.cssSelector("#log-lines .log-row")).size() > 10);
+        settle(browser);
+        browser.screenshot(extra.resolve("flow-run-logs-dark.png"));
         assertThat(browser.consoleErrors()).isEmpty();
       } finally {
         done.countDown();

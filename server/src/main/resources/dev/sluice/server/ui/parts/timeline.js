@@ -88,7 +88,9 @@ export function timeline({onSelect, taskLabel}) {
 
   function drawAxis() {
     const span = t1 - t0 || 1;
-    const step = niceStep(span, 6);
+    // About one mark per 90 px of track, so the labels never overlap on a phone.
+    const track = list.el.querySelector('.tl-track')?.clientWidth || 0;
+    const step = niceStep(span, track ? Math.max(2, Math.min(6, Math.floor(track / 90))) : 6);
     const marks = [];
     for (let t = 0; t <= span + 1; t += step) {
       const m = h('span', {class: ['tick', t > 0 && t / span > 0.94 && 'end']},
