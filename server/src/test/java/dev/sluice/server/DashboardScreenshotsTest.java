@@ -95,6 +95,16 @@ class DashboardScreenshotsTest {
         settle(browser);
         browser.screenshot(out.resolve("flow-run-logs.png"));
 
+        browser.resize(1280, 800);
+        browser.go("/flows");
+        browser.find("svg.spark rect");
+        settle(browser);
+        browser.screenshot(extra.resolve("flows.png"));
+        browser.go("/flows/nightly-etl");
+        browser.find("svg.dag .node");
+        settle(browser);
+        browser.screenshot(extra.resolve("flow.png"));
+
         browser.resize(390, 844);
         browser.go("/");
         settle(browser);
