@@ -60,16 +60,13 @@ public class BeginAgainstCancel {
   public BeginAgainstCancel() {
     Engine engine = Trials.engine(new Trials.Inline(), Map.of());
     run =
-        Trials.prepare(
+        Trials.oneTask(
             engine,
-            Trials.flow(
-                Trials.task(
-                    "t",
-                    TaskOptions.DEFAULTS,
-                    args -> {
-                      started = true;
-                      return null;
-                    })));
+            TaskOptions.DEFAULTS,
+            args -> {
+              started = true;
+              return null;
+            });
   }
 
   @Actor
@@ -86,13 +83,6 @@ public class BeginAgainstCancel {
 
   @Arbiter
   public void outcome(L_Result r) {
-    r.r1 =
-        r.r1
-            + ", "
-            + run.node(0).state.name()
-            + ", "
-            + (started ? "ran" : "never ran")
-            + ", "
-            + interrupt;
+    r.r1 = Trials.cancelOutcome((String) r.r1, run, started, interrupt);
   }
 }

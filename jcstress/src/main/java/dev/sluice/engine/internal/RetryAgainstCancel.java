@@ -58,16 +58,13 @@ public class RetryAgainstCancel {
     TaskOptions options =
         TaskOptions.DEFAULTS.withRetryPolicy(RetryPolicy.retries(1).fixedDelay(DELAY));
     run =
-        Trials.prepare(
+        Trials.oneTask(
             engine,
-            Trials.flow(
-                Trials.task(
-                    "t",
-                    options,
-                    args -> {
-                      ran = true;
-                      throw new IllegalStateException("always fails");
-                    })));
+            options,
+            args -> {
+              ran = true;
+              throw new IllegalStateException("always fails");
+            });
     run.begin(); // attempt 1 is QUEUED, handed to the queue
   }
 

@@ -61,16 +61,13 @@ public class RunAgainstCancel {
   public RunAgainstCancel() {
     Engine engine = Trials.engine(queue, Map.of());
     run =
-        Trials.prepare(
+        Trials.oneTask(
             engine,
-            Trials.flow(
-                Trials.task(
-                    "t",
-                    TaskOptions.DEFAULTS,
-                    args -> {
-                      started = true;
-                      return null;
-                    })));
+            TaskOptions.DEFAULTS,
+            args -> {
+              started = true;
+              return null;
+            });
     run.begin(); // the attempt is QUEUED, handed to the queue
   }
 
@@ -88,13 +85,6 @@ public class RunAgainstCancel {
 
   @Arbiter
   public void outcome(L_Result r) {
-    r.r1 =
-        r.r1
-            + ", "
-            + run.node(0).state.name()
-            + ", "
-            + (started ? "ran" : "never ran")
-            + ", "
-            + interrupt;
+    r.r1 = Trials.cancelOutcome((String) r.r1, run, started, interrupt);
   }
 }

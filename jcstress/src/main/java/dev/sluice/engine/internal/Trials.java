@@ -55,6 +55,25 @@ final class Trials {
     return new TaskStep<>(name, Object.class, options, List.of(), List.of(), null, body);
   }
 
+  /** A run of one task step "t" on {@code engine}, prepared and not begun. */
+  static Execution oneTask(Engine engine, TaskOptions options, TaskBody body) {
+    return prepare(engine, flow(task("t", options, body)));
+  }
+
+  /**
+   * The outcome of a cancel against an attempt: {@code atCancel} (whether the body had started when
+   * cancel returned), the task run's final state, whether its body ran, and {@code interrupt}.
+   */
+  static String cancelOutcome(String atCancel, Execution run, boolean ran, String interrupt) {
+    return atCancel
+        + ", "
+        + run.node(0).state.name()
+        + ", "
+        + (ran ? "ran" : "never ran")
+        + ", "
+        + interrupt;
+  }
+
   /** A run of {@code flow} on {@code engine}, prepared and not begun. */
   static Execution prepare(Engine engine, Flow<?> flow) {
     return engine.prepare(flow, Map.of(), null, RunOptions.none());
