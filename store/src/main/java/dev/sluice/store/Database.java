@@ -330,10 +330,10 @@ final class Database {
               + " is corrupt ("
               + message
               + "); Sluice does not repair or overwrite it. Restore it from a backup, or copy what"
-              + " can be read to a new file (sqlite3 "
+              + " can be read to a new file (sluice store recover --db "
               + display
-              + " .recover | sqlite3 NEW.db) and put that in its place, or move it away so Sluice"
-              + " starts a new one, or point sluice.store (SLUICE_STORE) at another file",
+              + " --to NEW.db) and point sluice.store (SLUICE_STORE) at it, or move it away so"
+              + " Sluice starts a new one",
           e);
     }
     return new RunStoreException(
