@@ -10,8 +10,9 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code sluice} command: {@code sluice flow ls}, {@code sluice flow-run ls|inspect|logs},
- * {@code sluice config view|set|unset}, {@code sluice completion}. Exit codes: 0 success, 1 not
- * found or another error (the message says what and how to fix it), 2 bad usage.
+ * {@code sluice config view|set|unset}, {@code sluice store check|recover}, {@code sluice
+ * completion}. Exit codes: 0 success, 1 not found or another error (the message says what and how
+ * to fix it), 2 bad usage.
  */
 public final class SluiceCli {
   private SluiceCli() {}
@@ -45,6 +46,7 @@ public final class SluiceCli {
         FlowCommand.class,
         FlowRunCommand.class,
         ConfigCommand.class,
+        StoreCommand.class,
         ServerCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class

@@ -449,8 +449,8 @@ final class BatchWriter implements RunRecorder, LogCaptureProvider.Sink {
     log.error(
         "the run store {} is corrupt ({}); Sluice writes nothing more to it and keeps this run's"
             + " records in the journal {}. Restore it from a backup, or copy what can be read to a"
-            + " new file (sqlite3 OLD.db .recover | sqlite3 NEW.db), and put it at the same path:"
-            + " the kept records are stored when Sluice next opens it",
+            + " new file (sluice store recover --db OLD.db --to NEW.db), which also stores the kept"
+            + " records, and point sluice.store (SLUICE_STORE) at it",
         database.display(),
         failure == null ? "SQLITE_CORRUPT" : failure.getMessage(),
         Objects.requireNonNull(kept).ownFile());

@@ -140,6 +140,17 @@ final class Database {
   }
 
   /**
+   * A read-only connection to this SQLite file, for checks and recovery: nothing it does can change
+   * the file.
+   */
+  Connection connectReadOnly() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(busyTimeoutMillis);
+    return config.createConnection(url);
+  }
+
+  /**
    * Checks the database, switches SQLite to WAL mode and applies pending migrations; refuses
    * (changing nothing, and leaving no {@code -wal} or {@code -shm} file that was not there before)
    * a database it must not touch. Everything up to the switch to WAL mode only reads: the schema
@@ -172,14 +183,7 @@ final class Database {
       return;
     }
     checkSqliteFile();
-    Path file = Path.of(display);
-    List<Path> sidecars = new ArrayList<>();
-    for (String suffix : List.of("-wal", "-shm", "-journal")) {
-      Path sidecar = file.resolveSibling(file.getFileName() + suffix);
-      if (!Files.exists(sidecar)) {
-        sidecars.add(sidecar); // made by this open, if at all: removed again on refusal
-      }
-    }
+    List<Path> sidecars = absentSidecars(); // made by this open, if at all: removed on refusal
     try {
       try (Connection connection = connect()) {
         SchemaCheck.verify(this, connection);
@@ -190,22 +194,57 @@ final class Database {
         throw cannotOpen(e);
       }
     } catch (RuntimeException e) {
-      for (Path sidecar : sidecars) {
-        try {
-          // Only what this open made, and only while it holds nothing: a refused database was
-          // never written, so its new -wal is empty.
-          if (!sidecar.toString().endsWith("-wal") || Files.size(sidecar) == 0) {
-            Files.deleteIfExists(sidecar);
-          }
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      try {
+        deleteSidecars(sidecars);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
       }
       throw e;
     }
   }
 
-  private void checkSqliteFile() {
+  /** The {@code -wal}, {@code -shm} and {@code -journal} files not beside the SQLite file now. */
+  List<Path> absentSidecars() {
+    Path file = Path.of(display);
+    List<Path> absent = new ArrayList<>();
+    for (String suffix : List.of("-wal", "-shm", "-journal")) {
+      Path sidecar = file.resolveSibling(file.getFileName() + suffix);
+      if (!Files.exists(sidecar)) {
+        absent.add(sidecar);
+      }
+    }
+    return absent;
+  }
+
+  /**
+   * Deletes those of {@code sidecars} (from {@link #absentSidecars}) that appeared since, once the
+   * connections that made them are closed: only while they hold nothing — a database nothing was
+   * written to has an empty new {@code -wal}.
+   */
+  static void deleteSidecars(List<Path> sidecars) throws IOException {
+    IOException failure = null;
+    for (Path sidecar : sidecars) {
+      try {
+        if (!sidecar.toString().endsWith("-wal")
+            || !Files.exists(sidecar)
+            || Files.size(sidecar) == 0) {
+          Files.deleteIfExists(sidecar);
+        }
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Refuses a directory or a file that is not an SQLite database; creates missing parents. */
+  void checkSqliteFile() {
     Path file = Path.of(display);
     try {
       if (Files.isDirectory(file)) {
@@ -291,10 +330,10 @@ final class Database {
               + " is corrupt ("
               + message
               + "); Sluice does not repair or overwrite it. Restore it from a backup, or copy what"
-              + " can be read to a new file (sqlite3 "
+              + " can be read to a new file (sluice store recover --db "
               + display
-              + " .recover | sqlite3 NEW.db) and put that in its place, or move it away so Sluice"
-              + " starts a new one, or point sluice.store (SLUICE_STORE) at another file",
+              + " --to NEW.db) and point sluice.store (SLUICE_STORE) at it, or move it away so"
+              + " Sluice starts a new one",
           e);
     }
     return new RunStoreException(

@@ -90,6 +90,11 @@ enum Failures {
     return sql ? RECORD : null;
   }
 
+  /** Whether SQLite says its file is damaged ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}). */
+  static boolean isSqliteCorruption(SQLException e) {
+    return of(Dialect.SQLITE, e) == CORRUPT;
+  }
+
   private static Failures of(Dialect dialect, SQLException e) {
     if (dialect == Dialect.SQLITE) {
       int primary = e.getErrorCode() & 0xff; // extended codes keep the primary one in the low byte

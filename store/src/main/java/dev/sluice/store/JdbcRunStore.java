@@ -155,20 +155,28 @@ final class JdbcRunStore implements RunStore {
   /** How long {@link #markDeadRunsCrashed} waits for the journals of gone processes. */
   private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
 
-  @Override
-  public int markDeadRunsCrashed() {
-    // A journal a gone process left may hold the end of its runs: store it first, or a run that
-    // completed would be marked Crashed.
-    long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
+  /**
+   * Waits up to {@code timeout} for the journals gone processes left for this database to be
+   * stored; false when some are not (yet), or when interrupted.
+   */
+  boolean awaitReplay(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (writer.replaying() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return 0;
+        return false;
       }
     }
-    if (writer.replaying() || !database.isPrepared()) {
+    return !writer.replaying();
+  }
+
+  @Override
+  public int markDeadRunsCrashed() {
+    // A journal a gone process left may hold the end of its runs: store it first, or a run that
+    // completed would be marked Crashed.
+    if (!awaitReplay(REPLAY_WAIT) || !database.isPrepared()) {
       log.info(
           "the runs of processes that ended are not marked Crashed in {} now: records they kept"
               + " aside are not stored yet",

@@ -36,6 +36,14 @@ final class Migrations {
   private Migrations() {}
 
   static void apply(Database database, Connection connection) throws SQLException {
+    apply(database, connection, LATEST);
+  }
+
+  /**
+   * Applies the scripts after the database's version up to {@code upTo} (a recovery builds the
+   * schema of the version it copies rows of, then applies the rest).
+   */
+  static void apply(Database database, Connection connection, int upTo) throws SQLException {
     Dialect dialect = database.dialect;
     dialect.begin(connection);
     boolean done = false;
@@ -65,7 +73,7 @@ final class Migrations {
                 + " and leaves it untouched. Upgrade Sluice, or point sluice.store (SLUICE_STORE)"
                 + " at another database");
       }
-      for (int version = current + 1; version <= LATEST; version++) {
+      for (int version = current + 1; version <= upTo; version++) {
         String script = SCRIPTS.get(version - 1);
         for (String sql : statements(script, dialect)) {
           try (Statement statement = connection.createStatement()) {

@@ -102,7 +102,7 @@ final class SchemaCheck {
   }
 
   /** The tables of a database (SQLite's own left out), with their columns. */
-  private static Map<String, Set<String>> tables(Connection connection) throws SQLException {
+  static Map<String, Set<String>> tables(Connection connection) throws SQLException {
     Map<String, Set<String>> tables = new TreeMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rs =
@@ -125,6 +125,25 @@ final class SchemaCheck {
       }
     }
     return tables;
+  }
+
+  /**
+   * The newest schema version whose tables and columns are all in {@code actual}, 0 for none: for a
+   * database whose recorded version cannot be read.
+   */
+  static int versionOf(Map<String, Set<String>> actual) {
+    int found = 0;
+    for (int version = 1; version <= Migrations.LATEST; version++) {
+      boolean all = true;
+      for (Map.Entry<String, Set<String>> table : expected(version).entrySet()) {
+        Set<String> columns = actual.get(table.getKey());
+        all &= columns != null && columns.containsAll(table.getValue());
+      }
+      if (all) {
+        found = version;
+      }
+    }
+    return found;
   }
 
   /** What the migration scripts up to {@code version} create, built in an in-memory database. */

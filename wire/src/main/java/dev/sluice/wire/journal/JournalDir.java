@@ -90,15 +90,41 @@ public final class JournalDir {
   /** Creates the journal of {@code source}, writing its owner file first. */
   public Journal create(String source) throws IOException {
     Files.createDirectories(dir);
-    Path owner = owner(source);
-    Path temp = dir.resolve(source + OWNER + ".tmp");
-    Files.write(temp, ApiJson.writer().writeValueAsBytes(Owner.current(url)));
-    try {
-      Files.move(temp, owner, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, owner, StandardCopyOption.REPLACE_EXISTING);
-    }
+    writeOwner(source, Owner.current(url));
     return Journal.create(journal(source));
+  }
+
+  private void writeOwner(String source, Owner owner) throws IOException {
+    Path file = owner(source);
+    Path temp = dir.resolve(source + OWNER + ".tmp");
+    Files.write(temp, ApiJson.writer().writeValueAsBytes(owner));
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Hands the journals {@link #leftBehind left behind} for this directory's store to the store at
+   * {@code newUrl} (a database recovered from this one): their owner files name {@code newUrl} from
+   * now on, so the next store opened there stores them. Journals of live processes are left.
+   *
+   * @return the journals handed over
+   */
+  public List<Path> handOver(String newUrl) throws IOException {
+    List<Path> moved = new ArrayList<>();
+    for (Path file : leftBehind("")) {
+      String name = file.getFileName().toString();
+      String source = name.substring(0, name.length() - JOURNAL.length());
+      Optional<Owner> owner = readOwner(source);
+      if (owner.isPresent()) {
+        Owner was = owner.get();
+        writeOwner(source, new Owner(was.host(), was.pid(), was.processStart(), newUrl));
+        moved.add(file);
+      }
+    }
+    return moved;
   }
 
   /** Deletes the journal of {@code source}, then its owner file. */
