@@ -109,6 +109,25 @@ class ExamplesTest {
   }
 
   @Test
+  void theMetricsAndTracingExamplesPrintTheirMetersAndSpans() {
+    java.io.PrintStream out = System.out;
+    var captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      PipelineMetrics.main(new String[0]);
+      PipelineTracing.main(new String[0]);
+    } finally {
+      System.setOut(out);
+    }
+    String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed)
+        .contains("sluice.task.runs(COUNTER)[flow='metered', state='Completed', task='fetch']")
+        .contains("sluice.task.wait(TIMER)[flow='metered', reason='retry', task='fetch']")
+        .contains("span flow traced-report")
+        .contains("span task publish");
+  }
+
+  @Test
   void everyExampleFlowRunsInWorkerProcessesFoundThroughItsStaticField(@TempDir Path cacheDir) {
     try (Sluice sluice =
         Sluice.builder()

@@ -262,7 +262,9 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
     if (firstStartNanos == 0) {
       firstStartNanos = start;
     }
-    transition(attempt == 1 ? State.RUNNING : State.RETRYING, start);
+    State before = state;
+    State started = attempt == 1 ? State.RUNNING : State.RETRYING;
+    transition(started, start);
     recordRunner(attempt);
     long timeoutNanos = (flags & Plan.TIMEOUT) != 0 ? plan.timeoutNanos[index] : 0;
     ScheduledFuture<?> timer =
@@ -272,10 +274,17 @@ abstract class AttemptNode extends CacheableRun implements Attempt, Arguments {
                 () -> timedOut(attempt, Duration.ofNanos(timeoutNanos)), timeoutNanos, execution);
     Object value = null;
     Throwable failure = null;
+    Listeners listeners = execution.listeners;
+    Listeners.Scope around =
+        listeners.active
+            ? listeners.aroundAttempt(event(before, started, start))
+            : Listeners.NOTHING;
     try {
       value = invoker == null ? body().invoke(this) : invoker.invoke(this);
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      around.close();
     }
     if (!casPhase(running, phase(attempt, OWNED))) {
       // A timeout or cancellation decided this attempt; wait until its interrupt has landed, then

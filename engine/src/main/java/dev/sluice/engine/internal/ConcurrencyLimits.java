@@ -1,5 +1,6 @@
 package dev.sluice.engine.internal;
 
+import dev.sluice.api.ConcurrencySlots;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -215,6 +216,24 @@ final class ConcurrencyLimits {
       slot.used++;
     }
     permit.held = true;
+  }
+
+  /** A live view of these limits for listeners. */
+  ConcurrencySlots view() {
+    Map<String, Integer> limits = new TreeMap<>();
+    slots.forEach((tag, slot) -> limits.put(tag, slot.limit));
+    Map<String, Integer> fixed = Collections.unmodifiableMap(limits);
+    return new ConcurrencySlots() {
+      @Override
+      public Map<String, Integer> limits() {
+        return fixed;
+      }
+
+      @Override
+      public Map<String, Integer> inUse() {
+        return ConcurrencyLimits.this.inUse();
+      }
+    };
   }
 
   /** Slots in use per limited tag. */

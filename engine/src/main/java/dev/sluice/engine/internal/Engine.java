@@ -70,6 +70,9 @@ public final class Engine implements AutoCloseable {
     this.listeners = listeners;
     this.clock = clock;
     this.retainResults = configuration.retainResults();
+    if (listeners.active) {
+      listeners.attached(limits.view());
+    }
     // A cancel asked of the store (the server's API, another process) stops the run here.
     recording
         .store()

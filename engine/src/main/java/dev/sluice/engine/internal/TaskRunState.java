@@ -229,19 +229,22 @@ abstract class TaskRunState {
   }
 
   private void tell(@Nullable State previous, State next, long at) {
-    execution.listeners.taskRunStateChanged(
-        new TaskRunEvent(
-            execution.id,
-            execution.plan.flowName,
-            id(),
-            name(),
-            previous,
-            next,
-            execution.instant(at),
-            attempts,
-            cacheKey(),
-            stepName(),
-            mapIndex()));
+    execution.listeners.taskRunStateChanged(event(previous, next, at));
+  }
+
+  final TaskRunEvent event(@Nullable State previous, State next, long at) {
+    return new TaskRunEvent(
+        execution.id,
+        execution.plan.flowName,
+        id(),
+        name(),
+        previous,
+        next,
+        execution.instant(at),
+        attempts,
+        cacheKey(),
+        stepName(),
+        mapIndex());
   }
 
   /** The cache key of a task run with a cache policy, once looked up; null otherwise. */

@@ -301,6 +301,7 @@ final class Worker {
       }
     }
     request.put("resultType", ValueCodec.typeName(attempt.resultType()));
+    Contexts.inject(request);
     return request;
   }
 

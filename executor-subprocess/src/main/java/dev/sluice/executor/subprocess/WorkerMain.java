@@ -137,7 +137,10 @@ public final class WorkerMain {
       for (int i = 0; i < values.length; i++) {
         values[i] = ValueCodec.decodeArgument(encoded.get(i));
       }
-      Object result = body.invoke(new Values(values));
+      Object result;
+      try (Contexts.Scope context = Contexts.extract(frame)) {
+        result = body.invoke(new Values(values));
+      }
       Type declared = ValueCodec.type(frame.path("resultType").asText("java.lang.Object"));
       ObjectNode encodedResult;
       try {
