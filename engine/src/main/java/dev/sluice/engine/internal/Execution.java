@@ -13,6 +13,7 @@ import dev.sluice.api.UpstreamFailedException;
 import dev.sluice.api.executor.TaskExecutor;
 import dev.sluice.api.internal.Durations;
 import dev.sluice.api.spi.Condition;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,6 +198,11 @@ final class Execution extends StepResults implements RunHandle {
       end(new State.Cancelled(reason));
       return true;
     }
+    // The reads of nodes[] below must not be satisfied before the write of cancelled above is
+    // visible: with ready()'s store then volatile read, that is a Dekker pair, and the JMM (and
+    // AArch64) let a plain load pass an earlier release store. x86 never does; see
+    // docs/concurrency.md, handshake 1. Cancel is cold: the fence costs the hot path nothing.
+    VarHandle.fullFence();
     for (TaskRunState node : nodes) {
       if (node == null) {
         continue; // not ready yet: ready() ends it Cancelled
