@@ -36,8 +36,15 @@ import org.objectweb.asm.Opcodes;
  * followed. For any other object the fingerprint hashes its class's whole class file.
  */
 final class CodeFingerprint {
-  /** The hash (hex) and the declared result type ({@code Object.class} when unknown). */
-  record Code(String hash, Type resultType) {}
+  /**
+   * The hash (raw, and hex for people) and the declared result type ({@code Object.class} when
+   * unknown).
+   */
+  record Code(byte[] rawHash, String hash, Type resultType) {
+    Code(byte[] rawHash, Type resultType) {
+      this(rawHash, Sha256.hex(rawHash), resultType);
+    }
+  }
 
   // One slot per implementation class, filled on first use (computing needs an instance).
   private static final ClassValue<Code[]> CODES =
@@ -70,9 +77,8 @@ final class CodeFingerprint {
       Class<?> type = implementation.getClass();
       byte[] classFile = classFile(type.getName(), type.getClassLoader());
       return new Code(
-          Sha256.hex(
-              Sha256.of(
-                  classFile == null ? type.getName().getBytes(StandardCharsets.UTF_8) : classFile)),
+          Sha256.of(
+              classFile == null ? type.getName().getBytes(StandardCharsets.UTF_8) : classFile),
           Object.class);
     }
     String owner = lambda.getImplClass();
@@ -98,7 +104,7 @@ final class CodeFingerprint {
       }
       hashMethod(file, owner, method[0], method[1], digest, todo);
     }
-    return new Code(Sha256.hex(digest.digest()), resultType(lambda, loader));
+    return new Code(digest.digest(), resultType(lambda, loader));
   }
 
   private static @Nullable SerializedLambda serializedLambda(Object implementation) {

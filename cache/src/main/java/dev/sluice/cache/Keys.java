@@ -13,6 +13,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,27 +24,35 @@ import org.jspecify.annotations.Nullable;
  * Computes cache keys: SHA-256 over the parts a {@link CachePolicy} names, in a fixed order — task
  * identity, version, code, custom key, parameters, run id, then each input in argument order. Each
  * part is hashed on its own (so the parts can be logged to explain a miss), then the key hashes the
- * parts' names and hashes in order, after a format tag that changes if the encoding ever does.
+ * parts' names and raw 32-byte hashes in order, after a format tag that changes if the encoding
+ * ever does. Only the parts are rendered as hex, for the {@link CacheKey}; the key's own digest
+ * never hashes hex text.
  */
 final class Keys {
-  /** Bumped whenever the encoding changes, so old entries are never misread. */
-  static final String FORMAT = "sluice-cache-key/1";
+  /**
+   * Bumped whenever the encoding changes, so old entries are never misread: a key of another format
+   * is another file name, so an old entry simply misses. Format 1 hashed the parts' hex text; 2
+   * hashes their raw bytes.
+   */
+  static final String FORMAT = "sluice-cache-key/2";
 
   private Keys() {}
 
   /** A task's identity; its hash is worked out once per task. */
   private record Identity(String flow, String task, String version) {}
 
-  private static final com.github.benmanes.caffeine.cache.Cache<Identity, CacheKey.Part>
-      IDENTITIES =
-          com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-              .maximumSize(10_000)
-              .executor(Runnable::run)
-              .build();
+  /** A part with its raw hash, which the key's digest takes (its hex form is for people). */
+  private record RawPart(CacheKey.Part part, byte[] hash) {}
+
+  private static final com.github.benmanes.caffeine.cache.Cache<Identity, RawPart> IDENTITIES =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .executor(Runnable::run)
+          .build();
 
   static CacheKey key(KeyRequest request) throws UncacheableException {
     CachePolicy policy = request.policy();
-    List<CacheKey.Part> parts = new ArrayList<>(4 + request.inputNames().size());
+    List<RawPart> parts = new ArrayList<>(4 + request.inputNames().size());
     parts.add(
         IDENTITIES.get(
             new Identity(request.flowName(), request.taskName(), request.taskVersion()),
@@ -53,7 +62,7 @@ final class Keys {
     }
     CodeFingerprint.Code code = CodeFingerprint.of(request.implementation());
     if (policy.includesCode()) {
-      parts.add(new CacheKey.Part("code", code.hash()));
+      parts.add(new RawPart(new CacheKey.Part("code", code.hash()), code.rawHash()));
     }
     if (policy.keyFunction() != null) {
       Object custom;
@@ -86,16 +95,20 @@ final class Keys {
     try {
       MessageDigest digest = sink.digest;
       CodeFingerprint.update(digest, FORMAT);
-      for (CacheKey.Part p : parts) {
-        CodeFingerprint.update(digest, p.name());
-        CodeFingerprint.update(digest, p.hash());
+      for (RawPart p : parts) {
+        CodeFingerprint.update(digest, p.part().name());
+        digest.update(p.hash()); // always 32 bytes: no separator needed
       }
       key = sink.finish();
     } finally {
       sink.release();
     }
+    CacheKey.Part[] named = new CacheKey.Part[parts.size()];
+    for (int i = 0; i < named.length; i++) {
+      named[i] = parts.get(i).part();
+    }
     Type type = code.resultType() != Object.class ? code.resultType() : request.declaredType();
-    return new CacheKey(Sha256.hex(key), parts, type);
+    return new CacheKey(Sha256.hex(key), Arrays.asList(named), type);
   }
 
   private static final ObjectWriter CANONICAL_WRITER = Json.canonicalWriter();
@@ -108,8 +121,8 @@ final class Keys {
     return inputs;
   }
 
-  private static CacheKey.Part part(String name, byte[] hash) {
-    return new CacheKey.Part(name, Sha256.hex(hash));
+  private static RawPart part(String name, byte[] hash) {
+    return new RawPart(new CacheKey.Part(name, Sha256.hex(hash)), hash);
   }
 
   private static byte[] text(String text) {

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,19 +127,54 @@ final class Canonical {
     /**
      * Whether {@code bytes}, the UTF-8 of {@code value}, is one ASCII byte per character and none
      * needs escaping. Equal lengths mean every character is ASCII or a lone surrogate, which UTF-8
-     * encodes as {@code '?'}: a {@code '?'} is checked against the character.
+     * encodes as {@code '?'}: a {@code '?'} is checked against the character. Eight bytes are
+     * tested at a time (SWAR): a byte needs a look only if it is a control character, a quote, a
+     * backslash, a {@code '?'} or not ASCII; a word with none of those is plain.
      */
     private static boolean plain(String value, byte[] bytes) {
       if (bytes.length != value.length()) {
         return false;
       }
-      for (int i = 0; i < bytes.length; i++) {
+      int i = 0;
+      for (; i + 8 <= bytes.length; i += 8) {
+        long word = (long) WORDS.get(bytes, i);
+        if (suspect(word)) {
+          break; // the byte-wise loop below decides
+        }
+      }
+      for (; i < bytes.length; i++) {
         byte b = bytes[i];
-        if (ESCAPES[b] != 0 || (b == '?' && value.charAt(i) != '?')) {
+        if (b < 0 || ESCAPES[b] != 0 || (b == '?' && value.charAt(i) != '?')) {
           return false;
         }
       }
       return true;
+    }
+
+    private static final VarHandle WORDS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether a word of eight bytes has a byte that is not ASCII, below 0x20, or one of {@code "},
+     * {@code \\}, {@code ?}. Exact for ASCII words (the classic "has less than" and "has zero" bit
+     * tricks); any word with a high bit set is suspect anyway.
+     */
+    private static boolean suspect(long word) {
+      long control = (word - ONES * 0x20) & ~word;
+      return ((word
+                  | control
+                  | zero(word ^ (ONES * '"'))
+                  | zero(word ^ (ONES * '\\'))
+                  | zero(word ^ (ONES * '?')))
+              & HIGHS)
+          != 0;
+    }
+
+    /** Nonzero high bits where (at least where) a byte of {@code word} is zero. */
+    private static long zero(long word) {
+      return (word - ONES) & ~word;
     }
 
     @Override

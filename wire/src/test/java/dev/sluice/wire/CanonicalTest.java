@@ -113,6 +113,25 @@ class CanonicalTest {
   }
 
   @Test
+  void aCharacterThatNeedsALookIsSeenWhereverItSitsInAWord() throws Exception {
+    // The shortcut tests eight bytes at a time: each such character at each offset of a word.
+    for (char special : "\"\\?\n\u0000\u001f\u0020\u007f\u00e9\u20ac\ud800".toCharArray()) {
+      for (int at = 0; at <= 72; at++) {
+        String text = "a".repeat(at) + special + "b".repeat(72 - at);
+        byte[] expected;
+        try {
+          expected = PLAIN.writeValueAsBytes(text);
+        } catch (Exception e) {
+          continue; // a lone surrogate Jackson refuses: the other test covers it
+        }
+        assertThat(Json.canonicalWriter().writeValueAsBytes(text))
+            .as("U+%04X at %d", (int) special, at)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void aLoneSurrogateTakesJacksonsOwnPath() throws Exception {
     String text = "a".repeat(70) + "\ud800" + "b";
     Throwable plain = null;
