@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * A batch job in its own JVM, started by {@link BatchJobSignalsTest}: {@code BatchJobProcess MODE
  * ARGS...} runs {@link #FLOW} with {@link BatchJob#run} on the local executor ({@code local}) or on
- * a thread pool ({@code pool}). Its step {@code hold} writes the file {@code --marker} names and
- * then sleeps until it is interrupted.
+ * a thread pool ({@code pool}), or {@link #QUICK} ({@code quick}). Its step {@code hold} writes the
+ * file {@code --marker} names and then sleeps until it is interrupted.
  */
 public final class BatchJobProcess {
   private BatchJobProcess() {}
@@ -33,11 +33,16 @@ public final class BatchJobProcess {
                 f.task("after", hold, x -> x + 1);
               });
 
+  /** A flow that completes at once ({@code quick} mode). */
+  static final Flow<Integer> QUICK =
+      Flows.named("quick-job").returning(f -> f.task("one", () -> 1));
+
   public static void main(String[] args) {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "local" -> BatchJob.run(FLOW, rest, builder -> builder.executor("local"));
       case "pool" -> BatchJob.run(FLOW, rest, builder -> builder.executor(new PoolExecutor(2)));
+      case "quick" -> BatchJob.run(QUICK, rest, builder -> builder.executor("local"));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
