@@ -287,7 +287,7 @@ public final class Sluice implements AutoCloseable {
               settings,
               retainResults,
               concurrencyLimits);
-      return new Sluice(EngineComponent.create(configuration).engine());
+      return new Sluice(EngineComponent.engine(configuration));
     }
   }
 }

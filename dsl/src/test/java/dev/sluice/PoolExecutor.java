@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A plain fixed thread pool behind the executor SPI, so DSL tests can exercise concurrency before
  * the thread-pool executor module exists. Test code, not a stand-in for one of ours.
  */
-final class PoolExecutor implements TaskExecutor {
+class PoolExecutor implements TaskExecutor {
   private final ExecutorService pool;
 
   PoolExecutor(int threads) {

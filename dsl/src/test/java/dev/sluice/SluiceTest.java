@@ -27,6 +27,32 @@ class SluiceTest {
   }
 
   @Test
+  void aBuildWhoseStoreCannotBeOpenedClosesTheExecutorItMade(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path notADatabase = dir.resolve("notes.db");
+    java.nio.file.Files.writeString(
+        notADatabase, "these are my notes, not a database\n".repeat(200));
+    int created = CountingExecutorProvider.CREATED.get();
+    int closed = CountingExecutorProvider.CLOSED.get();
+
+    assertThatThrownBy(
+            () ->
+                Sluice.builder()
+                    .executor("counting")
+                    .setting("home", dir.toString())
+                    .setting("store", notADatabase.toString())
+                    .build())
+        .hasMessageContaining(notADatabase.toString());
+
+    assertThat(CountingExecutorProvider.CREATED.get())
+        .as("the executor was made")
+        .isEqualTo(created + 1);
+    assertThat(CountingExecutorProvider.CLOSED.get())
+        .as("and closed again when the build failed")
+        .isEqualTo(closed + 1);
+  }
+
+  @Test
   void aBadSettingFailsTheBuildWithoutLeavingAThreadOrAnOpenStoreBehind(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     long writers = threadsNamed("sluice-store-writer");
@@ -49,7 +75,7 @@ class SluiceTest {
     assertThatThrownBy(() -> Sluice.builder().executor("quantum").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown executor 'quantum'")
-        .hasMessageContaining("available: [local]")
+        .hasMessageContaining("available: [counting, local]")
         .hasMessageContaining("dev.sluice:sluice-executor-threadpool")
         // One line, and no frames of the dependency injector that built the engine.
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))

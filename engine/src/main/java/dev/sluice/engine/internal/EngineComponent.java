@@ -23,6 +23,31 @@ public interface EngineComponent {
     return DaggerEngineComponent.factory().create(configuration);
   }
 
+  /** The executor of this graph (the configuration's, or the one selected by name). */
+  dev.sluice.api.executor.TaskExecutor executor();
+
+  /**
+   * Builds the graph for a configuration and returns its engine. When building fails (a store that
+   * cannot be opened, a listener that throws), an executor the graph made itself is closed again,
+   * so no pool thread outlives the failure; an executor the caller passed in is the caller's and
+   * stays open.
+   */
+  static Engine engine(EngineConfiguration configuration) {
+    EngineComponent component = create(configuration);
+    try {
+      return component.engine();
+    } catch (RuntimeException | Error e) {
+      if (configuration.executor() == null) {
+        try {
+          component.executor().close();
+        } catch (RuntimeException | Error closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
+    }
+  }
+
   /** Dagger's factory. */
   @Component.Factory
   interface Factory {
