@@ -189,6 +189,9 @@ final class Exchange {
   byte[] body() {
     long length = request.getLength();
     if (length > maxBody) {
+      if (length <= DRAIN_LIMIT) {
+        drain(); // so the caller, still sending, reads the 413 instead of a reset connection
+      }
       throw tooLarge();
     }
     String type = header(HttpHeader.CONTENT_TYPE);
@@ -198,11 +201,37 @@ final class Exchange {
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
+        drain(in);
         throw tooLarge();
       }
       return bytes;
     } catch (IOException e) {
       throw ApiError.badRequest("the body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A body past the limit is read and dropped up to this many bytes before the 413 is sent: a
+   * caller that does not ask {@code Expect: 100-continue} is still writing when the answer comes,
+   * and a connection closed under it shows as a reset, not as the 413 that says what to change.
+   * Beyond this the connection is closed at once.
+   */
+  private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+  private void drain() {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      drain(in);
+    } catch (IOException e) {
+      // the caller went away: nothing to answer
+    }
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long left = DRAIN_LIMIT;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
     }
   }
 
