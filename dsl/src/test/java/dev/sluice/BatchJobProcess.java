@@ -37,6 +37,29 @@ public final class BatchJobProcess {
   static final Flow<Integer> QUICK =
       Flows.named("quick-job").returning(f -> f.task("one", () -> 1));
 
+  /**
+   * A builder for this class in a child JVM on the test's class path, recording into {@code db}
+   * with {@code dir/home} as its home, its output to {@code out} and {@code err}; {@code args} are
+   * the mode and the job's arguments. Sluice's environment variables are removed.
+   */
+  static ProcessBuilder inChildJvm(Path dir, Path db, Path out, Path err, String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-Dsluice.store=" + db);
+    command.add("-Dsluice.home=" + dir.resolve("home"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BatchJobProcess.class.getName());
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("SLUICE_STORE");
+    builder.environment().remove("SLUICE_EXECUTOR");
+    builder.environment().remove("SLUICE_HOME");
+    return builder;
+  }
+
   public static void main(String[] args) {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {

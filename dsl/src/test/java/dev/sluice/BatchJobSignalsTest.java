@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,20 +38,8 @@ class BatchJobSignalsTest {
     Path marker = dir.resolve("hold-is-running");
     Path out = dir.resolve("child.out");
     Path err = dir.resolve("child.err");
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Dsluice.store=" + db);
-    command.add("-Dsluice.home=" + dir.resolve("home"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BatchJobProcess.class.getName());
-    command.add(mode);
-    command.add("--marker=" + marker);
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().remove("SLUICE_STORE");
-    builder.environment().remove("SLUICE_EXECUTOR");
+        BatchJobProcess.inChildJvm(dir, db, out, err, mode, "--marker=" + marker);
     Process child = builder.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -6,9 +6,7 @@ import dev.sluice.api.store.RunStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,20 +34,7 @@ class BatchJobUnstoredTest {
 
     Path out = dir.resolve("child.out");
     Path err = dir.resolve("child.err");
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Dsluice.store=" + db);
-    command.add("-Dsluice.home=" + dir.resolve("home"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BatchJobProcess.class.getName());
-    command.add("quick");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().remove("SLUICE_STORE");
-    builder.environment().remove("SLUICE_EXECUTOR");
-    builder.environment().remove("SLUICE_HOME");
+    ProcessBuilder builder = BatchJobProcess.inChildJvm(dir, db, out, err, "quick");
     Process child = builder.start();
     try {
       assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child exited").isTrue();
