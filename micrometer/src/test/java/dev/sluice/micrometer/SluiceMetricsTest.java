@@ -175,9 +175,11 @@ class SluiceMetricsTest {
             .distinct()
             .sorted()
             .toList();
-    assertThat(taskTags).containsExactly("other", "t0", "t1", "t2");
+    // The pool runs the five tasks in parallel, so which three are named first varies.
+    assertThat(taskTags).hasSize(4).contains("other");
+    assertThat(taskTags.subList(1, 4)).allSatisfy(t -> assertThat(t).matches("t[0-4]"));
     assertThat(count("sluice.task.runs", "task", "other", "state", "Completed"))
-        .isEqualTo(2 + 1 + 1 + 10); // t3, t4, items, the map step square and its 10 elements
+        .isEqualTo(2 + 1 + 1 + 10); // two of t0..t4, items, the map step square and its 10 elements
     assertThat(count("sluice.flow.runs", "flow", "other", "state", "Completed")).isEqualTo(1);
     assertThat(
             registry.getMeters().stream()
